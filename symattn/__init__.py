@@ -1,0 +1,31 @@
+"""symattn: exact splines from ReLU transformers, and ReLU encoders from splines.
+
+>>> import symattn
+>>> from symattn.nn import Attention
+>>> symattn.trace(Attention([[1]], [[1]], [[1]]), n=2).shape
+(2, 1)
+"""
+
+from . import nn
+from .errors import (
+    EvaluationError,
+    GraphLintError,
+    NotASplineError,
+    ShapeError,
+    SymattnError,
+    UnsupportedOperationError,
+    WeightError,
+)
+from .graph import ExpressionGraph, input_symbol, trace
+from .interpret import ExactInterpreter, FloatInterpreter, ReLU, SymbolicInterpreter
+from .weights import exact_matrix, exact_scalar
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "nn", "trace", "ExpressionGraph", "input_symbol",
+    "ExactInterpreter", "FloatInterpreter", "SymbolicInterpreter", "ReLU",
+    "exact_matrix", "exact_scalar",
+    "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",
+    "GraphLintError", "UnsupportedOperationError",
+]

@@ -1,0 +1,13 @@
+"""Transformer modules with exact weights (MATH.md §2)."""
+
+from .attention import Attention, CrossAttention, MaskedAttention, MultiHeadAttention, causal_mask
+from .base import Module
+from .blocks import Decoder, DecoderBlock, Encoder, EncoderBlock, Transformer
+from .feedforward import FeedForward, Linear
+from .norms import LayerNorm
+
+__all__ = [
+    "Module", "Linear", "FeedForward", "Attention", "MaskedAttention", "CrossAttention",
+    "MultiHeadAttention", "LayerNorm", "EncoderBlock", "DecoderBlock", "Encoder", "Decoder",
+    "Transformer", "causal_mask",
+]
