@@ -19,11 +19,15 @@ from .errors import (
 from .graph import ExpressionGraph, input_symbol, trace
 from .interpret import ExactInterpreter, FloatInterpreter, ReLU, SymbolicInterpreter
 from .weights import exact_matrix, exact_scalar
+from .compiler import Budget, UndecidedCase, compile
+from .spline import MergedPiece, Piece, PointPiece, SoundnessError, Spline
+from .semialg import Region, Witness
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "nn", "trace", "ExpressionGraph", "input_symbol",
+    "nn", "trace", "compile", "Budget", "Spline", "Piece", "PointPiece", "MergedPiece",
+    "Region", "Witness", "UndecidedCase", "SoundnessError", "ExpressionGraph", "input_symbol",
     "ExactInterpreter", "FloatInterpreter", "SymbolicInterpreter", "ReLU",
     "exact_matrix", "exact_scalar",
     "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",

@@ -45,6 +45,7 @@ class Interpreter:
         a = graph.attrs(node)
         op = a[N.OP]
         rule = self.rules.get(op)
+        self.node = node  # rules that raise their own errors name it
         if rule is None:
             return self.missing_rule(graph, node)
         try:

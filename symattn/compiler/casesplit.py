@@ -1,0 +1,225 @@
+"""The case-splitting interpreter: polynomial values, a branching ReLU rule.
+
+Values are tuple matrices of exact polynomials (sympy ``PolyElement`` over
+QQ, parameters as extra generators).  Every op but ReLU is a polynomial
+rule from :class:`~symattn.compiler.matrix_rules.MatrixRules`.  At a ReLU
+node each entry g is decided in turn, on the current region:
+
+1. g constant: no split;
+2. g a positive or negative multiple of a wall already decided on this
+   branch: no split, the sign follows;
+3. otherwise split into ``g > 0`` (value g) and ``g < 0`` (value 0).  A
+   branch is entered only with an exact witness: a pool point that lies in
+   it (:class:`~symattn.compiler.pool.SamplePool`), or else the oracle's
+   verified witness.  An oracle proof of emptiness prunes the branch; an
+   undecided answer is recorded in ``undecided`` and the branch is not
+   entered (so the result is incomplete), never dropped silently.
+
+The walk is depth first in graph order, positive branch first, so the
+output order is deterministic.  Branches share every value computed before
+the split.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import sympy
+
+from ..graph import nodes as N
+from ..graph.graph import ExpressionGraph
+from ..semialg.oracle import Feasible, Infeasible, Oracle
+from ..semialg.poly import PolyElement, PolyRing, normalize_condition
+from ..semialg.region import Condition, Region
+from .matrix_rules import MatrixRules
+from .pool import SamplePool
+
+__all__ = ["Budget", "CaseSplitter", "SplitResult", "UndecidedCase", "LeafPiece"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits of a compile: wall-clock ``seconds`` and number of ``regions``.
+
+    When either runs out the compile stops and returns what it found,
+    flagged incomplete, with the unexplored branches in ``undecided``.
+    """
+
+    seconds: float | None = None
+    regions: int | None = None
+
+    @classmethod
+    def of(cls, budget: "Budget | float | int | None") -> "Budget":
+        if budget is None or isinstance(budget, Budget):
+            return budget or cls()
+        return cls(seconds=float(budget))
+
+
+@dataclass(frozen=True)
+class UndecidedCase:
+    """A sign-condition system no procedure decided, and why.
+
+    ``conditions`` is the region so far plus the branch's new condition.
+    ``reason`` says what happened: the solver answered unknown or timed
+    out, or the budget ran out before the branch was explored.
+    """
+
+    conditions: tuple[Condition, ...]
+    reason: str
+
+    def as_relational(self) -> sympy.Basic:
+        return sympy.And(*[(g.as_expr() > 0) if s > 0 else (g.as_expr() < 0) for g, s in self.conditions])
+
+
+@dataclass(frozen=True)
+class LeafPiece:
+    region: Region
+    polys: tuple
+    pattern: tuple[int, ...]
+
+
+@dataclass
+class SplitResult:
+    pieces: list[LeafPiece] = field(default_factory=list)
+    undecided: list[UndecidedCase] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _State:
+    conditions: tuple[Condition, ...]
+    decided: Mapping[PolyElement, int]
+    idx: np.ndarray  # pool points satisfying every condition (never empty)
+    pattern: tuple[int, ...]
+
+
+class _Progress:
+    """A one-line status on stderr, shown only in a terminal or notebook."""
+
+    def __init__(self, enabled: bool | None, every: float = 0.25) -> None:
+        if enabled is None:
+            enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+        self.enabled, self.every, self.last, self.shown = enabled, every, 0.0, False
+
+    def update(self, regions: int, undecided: int, elapsed: float, final: bool = False) -> None:
+        if not self.enabled or (not final and elapsed - self.last < self.every):
+            return
+        self.last = elapsed
+        self.shown = True
+        sys.stderr.write(f"\rcompiling: {regions} regions, {undecided} undecided, {elapsed:.1f} s")
+        if final:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+class CaseSplitter(MatrixRules):
+    """Run a graph on polynomial inputs, splitting at every undecided ReLU entry."""
+
+    def __init__(self, ring: PolyRing, oracle: Oracle, pool: SamplePool,
+                 budget: Budget | None = None, progress: bool | None = None,
+                 params: Mapping | None = None) -> None:
+        self.ring, self.oracle, self.pool = ring, oracle, pool
+        self.zero = ring.zero
+        self.budget = budget or Budget()
+        self.params = dict(params or {})
+        self.progress = _Progress(progress)
+
+    def coerce(self, entry: sympy.Expr) -> PolyElement:
+        if self.params and entry.free_symbols:
+            entry = entry.xreplace(self.params)
+        return self.ring.from_expr(entry) if entry.free_symbols else self.ring.ground_new(entry)
+
+    # -- the search --------------------------------------------------------
+    def run(self, graph: ExpressionGraph, inputs: Mapping[str, Any]) -> SplitResult:
+        self.graph, self.inputs = graph, dict(inputs)
+        self.result = SplitResult()
+        self.start = time.monotonic()
+        self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
+        self.exhausted = False
+        root = _State((), {}, self.pool.all(), ())
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20000))
+        try:
+            self._walk(0, {}, root)
+        finally:
+            sys.setrecursionlimit(limit)
+        elapsed = time.monotonic() - self.start
+        self.progress.update(len(self.result.pieces), len(self.result.undecided), elapsed, final=self.progress.shown)
+        self.result.stats.update(seconds=elapsed, exhausted=self.exhausted, oracle=dict(self.oracle.stats))
+        return self.result
+
+    def _out_of_budget(self) -> bool:
+        if not self.exhausted:
+            b = self.budget
+            if b.regions is not None and len(self.result.pieces) >= b.regions:
+                self.exhausted = True
+            elif self.deadline is not None and time.monotonic() > self.deadline:
+                self.exhausted = True
+        return self.exhausted
+
+    def _walk(self, k: int, env: dict, st: _State) -> None:
+        order = self.graph.order
+        while k < len(order):
+            v = order[k]
+            a = self.graph.attrs(v)
+            if a[N.OP] == N.RELU:
+                x = env[a[N.INPUTS][0]]
+                entries = [g for row in x for g in row]
+                self._relu(k, env, st, entries, 0, (), (), len(x[0]))
+                return
+            env[v] = self.eval_node(self.graph, v, env, self.inputs)
+            k += 1
+        self._leaf(env[self.graph.output], st)
+
+    def _relu(self, k: int, env: dict, st: _State, entries: list, e: int,
+              out: tuple, pat: tuple, cols: int) -> None:
+        """Decide entry ``e`` of the ReLU node ``order[k]``; ``out``/``pat`` hold earlier entries."""
+        if e == len(entries):
+            env2 = dict(env)
+            env2[self.graph.order[k]] = tuple(out[i:i + cols] for i in range(0, len(out), cols))
+            self._walk(k + 1, env2, replace(st, pattern=st.pattern + pat))
+            return
+        g = entries[e]
+        if g.is_ground:
+            c = g.LC if g else 0
+            s = (c > 0) - (c < 0)
+            self._relu(k, env, st, entries, e + 1, out + (g if s > 0 else self.zero,), pat + (s,), cols)
+            return
+        h, t = normalize_condition(g, 1)  # g > 0  <=>  t·h > 0
+        known = st.decided.get(h)
+        if known is not None:
+            s = known * t
+            self._relu(k, env, st, entries, e + 1, out + (g if s > 0 else self.zero,), pat + (s,), cols)
+            return
+        signs = self.pool.signs(h, st.idx)
+        for sh in (t, -t):  # the branch g > 0 first
+            cond = (h, sh)
+            conditions = st.conditions + (cond,)
+            if self._out_of_budget():
+                self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
+                continue
+            sub = st.idx[signs == sh]
+            if len(sub) == 0:
+                sub = self._ask_oracle(conditions, st)
+                if sub is None:
+                    continue
+            child = _State(conditions, {**st.decided, h: sh}, sub, st.pattern)
+            self._relu(k, env, child, entries, e + 1, out + (g if sh * t > 0 else self.zero,), pat + (sh * t,), cols)
+
+    def _ask_oracle(self, conditions: tuple[Condition, ...], st: _State) -> np.ndarray | None:
+        hint = self.pool.witness(int(st.idx[0]))
+        answer = self.oracle.decide(conditions, hint=hint, deadline=self.deadline)
+        if isinstance(answer, Feasible):
+            return np.array([self.pool.add(answer.witness)])
+        if not isinstance(answer, Infeasible):
+            self.result.undecided.append(UndecidedCase(conditions, answer.reason))
+        return None
+
+    def _leaf(self, value, st: _State) -> None:
+        region = Region(st.conditions, self.pool.witness(int(st.idx[0])))
+        self.result.pieces.append(LeafPiece(region, value, st.pattern))
+        self.progress.update(len(self.result.pieces), len(self.result.undecided), time.monotonic() - self.start)

@@ -1,0 +1,106 @@
+"""``compile``: model → graph → checked graph → case split → :class:`Spline`.
+
+Each stage is a named function; this module only strings them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sympy
+
+from ..errors import NotASplineError
+from ..graph import nodes as N
+from ..graph.graph import ExpressionGraph, input_symbols
+from ..graph.trace import trace
+from ..semialg.oracle import Oracle
+from ..semialg.poly import polynomial_ring
+from .casesplit import Budget, CaseSplitter
+from .pool import SamplePool
+
+__all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples"]
+
+_SMOOTH_HINTS = {
+    N.SOFTMAX: "softmax is smooth, not piecewise polynomial; evaluate it with the symbolic "
+               "interpreter (model.symbolic()) or use activation='relu'",
+    N.SOFTPLUS: "softplus is smooth, not piecewise polynomial; use the symbolic interpreter "
+                "or activation='relu'",
+    N.LAYERNORM: "layer norm divides by the square root of a variance; build the model "
+                 "without norms for spline analysis",
+}
+
+
+def check_spline_ops(graph: ExpressionGraph) -> None:
+    """Raise :class:`NotASplineError` at the first node that is not piecewise polynomial."""
+    for v in graph.order:
+        a = graph.attrs(v)
+        if a[N.OP] in _SMOOTH_HINTS:
+            raise NotASplineError(v, a[N.OP], a[N.PATH], _SMOOTH_HINTS[a[N.OP]])
+        if a[N.OP] == N.SCALE and not a[N.FACTOR].is_Rational:
+            raise NotASplineError(v, a[N.OP], a[N.PATH],
+                                  f"the scale {a[N.FACTOR]} is irrational; use a rational scale "
+                                  "(a positive scale commutes with ReLU and moves no wall)")
+
+
+def relu_entries(graph: ExpressionGraph) -> int:
+    """How many scalar ReLUs the graph has."""
+    return sum(graph.attrs(v)[N.SHAPE][0] * graph.attrs(v)[N.SHAPE][1] for v in graph.nodes_with_op(N.RELU))
+
+
+def default_samples(entries: int) -> int:
+    """Pool size: grows with the number of ReLU entries, 2,048 to 262,144 points."""
+    return min(262_144, 2048 * 2 ** min(entries // 2, 7))
+
+
+def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = None,
+                  progress: bool | None = None, substitution: Mapping[sympy.Symbol, Any] | None = None,
+                  samples: int | None = None, seed: int = 0, oracle: Oracle | None = None):
+    """Case-split a traced graph into its exact :class:`~symattn.spline.Spline`.
+
+    ``substitution`` maps input variables to affine expressions in new
+    variables (or constants) and parameters to exact values.
+    """
+    from ..spline import Piece, Spline
+
+    graph.lint()
+    check_spline_ops(graph)
+    substitution = dict(substitution or {})
+    params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
+    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
+                   for name in graph.inputs}
+    new_symbols = set()
+    for m in inputs_expr.values():
+        new_symbols |= m.free_symbols
+    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
+        sorted(new_symbols - set(graph.variables), key=str))
+    parameters = tuple(p for p in graph.parameters if p not in params)
+    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
+        (sympy.Symbol("_unused", real=True),))
+    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
+                          for row in m.tolist()) for name, m in inputs_expr.items()}
+    samples = default_samples(relu_entries(graph)) if samples is None else samples
+    pool = SamplePool.random(ring, samples, seed=seed)
+    oracle = oracle or Oracle(ring, seed=seed)
+    splitter = CaseSplitter(ring, oracle, pool, Budget.of(budget), progress, params=params)
+    result = splitter.run(graph, inputs)
+    pieces = tuple(Piece(leaf.region, leaf.polys, leaf.pattern) for leaf in result.pieces)
+    return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
+                  complete=not result.undecided, undecided=tuple(result.undecided),
+                  symbolic_inputs=inputs, stats=dict(result.stats, samples=samples))
+
+
+def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,
+            progress: bool | None = None, **options):
+    """The exact spline of a ReLU model (see :class:`~symattn.spline.Spline`).
+
+    ``budget`` is seconds or a :class:`Budget` (seconds and/or regions);
+    when it runs out the partial spline comes back with ``complete=False``.
+    ``progress`` shows a status line (default: only in a terminal or notebook).
+
+    >>> from symattn.nn import Attention
+    >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)
+    >>> len(s), s.complete, s.degree
+    (4, True, 3)
+    """
+    graph = model if isinstance(model, ExpressionGraph) else trace(model, n=n, m=m)
+    return compile_graph(graph, budget=budget, progress=progress, **options)

@@ -1,0 +1,299 @@
+"""The compiled spline: regions with exact witnesses and exact polynomial pieces.
+
+A :class:`Spline` is what :func:`symattn.compile` returns.  Each
+:class:`Piece` is an open region (strict sign conditions plus an exact
+rational witness, see :class:`~symattn.semialg.region.Region`) and the
+matrix of polynomials the model equals there.  ``complete`` is True only
+when every other sign combination was *proven* empty; otherwise
+``undecided`` lists what was not decided and why.
+
+>>> import symattn
+>>> from symattn.nn import FeedForward
+>>> s = symattn.compile(FeedForward([[1, -1]], None, [[1], [1]], None), n=1)   # |x|
+>>> len(s), s.complete, s.degree
+(2, True, 1)
+>>> s([[-5]])
+Matrix([[5]])
+>>> [p.value for p in s.pieces]
+[Matrix([[x[0,0]]]), Matrix([[-x[0,0]]])]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, Iterator, Mapping, Sequence
+
+import sympy
+
+from .errors import SymattnError
+from .graph.graph import ExpressionGraph
+from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
+from .semialg.region import Condition, Region
+from .compiler.casesplit import UndecidedCase
+
+__all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
+
+
+class SoundnessError(SymattnError):
+    """A point of a spline claimed complete lies in no listed region.
+
+    This can only come from a wrong emptiness proof (for example a solver
+    bug); it is raised rather than hidden.
+    """
+
+
+def _expr_matrix(polys) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix([[g.as_expr() for g in row] for row in polys])
+
+
+def _degree_in(g: PolyElement, nvars: int) -> int:
+    if not g:
+        return 0  # the zero polynomial: degree 0 by convention here
+    return max(sum(m[:nvars]) for m in g.monoms())
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One region and the polynomial matrix the spline equals on it.
+
+    ``polys`` is a tuple of rows of ``PolyElement``; ``value`` is the same as
+    a sympy matrix; ``pattern`` the signs of the ReLU entries there.
+    """
+
+    region: Region
+    polys: tuple
+    pattern: tuple[int, ...] = field(compare=False, repr=False)
+
+    @cached_property
+    def value(self) -> sympy.ImmutableMatrix:
+        return _expr_matrix(self.polys)
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return self.region.conditions
+
+    @property
+    def witness(self):
+        return self.region.witness
+
+    def degree(self, nvars: int | None = None) -> int:
+        """Total degree in the first ``nvars`` generators (default: all)."""
+        ring = self.polys[0][0].ring
+        k = ring.ngens if nvars is None else nvars
+        return max(_degree_in(g, k) for row in self.polys for g in row)
+
+    def __repr__(self) -> str:
+        return f"Piece({self.region.as_relational()}: {self.value.tolist()})"
+
+
+@dataclass(frozen=True)
+class MergedPiece:
+    """A value and every region where the spline takes it."""
+
+    regions: tuple[Region, ...]
+    polys: tuple
+
+    @cached_property
+    def value(self) -> sympy.ImmutableMatrix:
+        return _expr_matrix(self.polys)
+
+    def as_relational(self) -> sympy.Basic:
+        return sympy.Or(*[r.as_relational() for r in self.regions])
+
+
+class PointPiece:
+    """The piece at a point, from one exact forward pass (no enumeration).
+
+    ``pattern`` has the sign of every ReLU entry there (0 on a wall);
+    ``piece`` is the compiled :class:`Piece` containing the point when the
+    spline lists it.  ``value`` (the polynomial matrix) and ``conditions``
+    are recomputed from the graph along the pattern on first use, so they
+    are available even for models too large to enumerate.
+    """
+
+    def __init__(self, spline: "Spline", point: Mapping, pattern: tuple[int, ...], output, piece: Piece | None):
+        self.spline, self.point, self.pattern, self.output, self.piece = spline, point, pattern, output, piece
+
+    @property
+    def on_wall(self) -> bool:
+        return self.piece is None and 0 in self.pattern
+
+    @cached_property
+    def _walk(self):
+        from .compiler.walkers import PatternPolys
+
+        walker = PatternPolys(self.spline.ring, self.pattern)
+        polys = walker.run(self.spline.graph, self.spline.symbolic_inputs)
+        return polys, tuple(walker.conditions)
+
+    @property
+    def polys(self):
+        return self.piece.polys if self.piece is not None else self._walk[0]
+
+    @property
+    def value(self) -> sympy.ImmutableMatrix:
+        return self.piece.value if self.piece is not None else _expr_matrix(self.polys)
+
+    @property
+    def conditions(self) -> tuple[tuple[PolyElement, int], ...]:
+        """(polynomial, sign) with sign in {1, -1, 0} at this point."""
+        return self.piece.conditions if self.piece is not None else self._walk[1]
+
+    def __repr__(self) -> str:
+        where = "on a wall" if self.on_wall else ("listed" if self.piece is not None else "not listed")
+        return f"<PointPiece {where}, {len(self.pattern)} ReLU signs>"
+
+
+@dataclass(eq=False)
+class Spline:
+    """The exact spline of a traced model.
+
+    ``spline(X)`` (or ``spline(Y, Z)``, ``spline(X, Y)``, matching the
+    model's call, and ``params=`` for parameters) evaluates exactly at any
+    rational point, walls included.
+    """
+
+    graph: ExpressionGraph
+    ring: PolyRing
+    variables: tuple[sympy.Symbol, ...]
+    parameters: tuple[sympy.Symbol, ...]
+    pieces: tuple[Piece, ...]
+    complete: bool
+    undecided: tuple[UndecidedCase, ...]
+    symbolic_inputs: Mapping[str, Any] = field(repr=False)
+    stats: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
+        return {p.pattern: p for p in self.pieces}
+
+    # -- basic facts -----------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.graph.shape
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+    def __iter__(self) -> Iterator[Piece]:
+        return iter(self.pieces)
+
+    @cached_property
+    def degree(self) -> int:
+        """Total degree in the input variables (parameters not counted)."""
+        return max((p.degree(len(self.variables)) for p in self.pieces), default=0)
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        return tuple(p.region for p in self.pieces)
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else f"incomplete, {len(self.undecided)} undecided"
+        return (f"<Spline {self.shape[0]}×{self.shape[1]} in {len(self.variables)} variables: "
+                f"{len(self)} pieces, degree {self.degree}, {state}>")
+
+    # -- evaluation --------------------------------------------------------
+    def _point(self, inputs: Sequence[Any], params: Mapping | None):
+        from .weights import exact_matrix
+
+        names = list(self.graph.inputs)
+        if len(inputs) == 1 and isinstance(inputs[0], Mapping) and len(names) >= 1 and not params:
+            point = {sympy.sympify(k): v for k, v in inputs[0].items()}
+            values = {name: [[Fraction(str(sympy.Rational(point[s])))
+                              for s in row] for row in self.symbol_matrix(name)] for name in names}
+            params = {p: point[p] for p in self.parameters if p in point}
+            return values, params
+        if len(inputs) != len(names):
+            raise TypeError(f"the spline takes {len(names)} input(s) ({', '.join(n.upper() for n in names)})")
+        values = {}
+        for name, value in zip(names, inputs):
+            m = exact_matrix(value, path=f"input {name.upper()}", shape=self.graph.input_shape(name))
+            if m.free_symbols:
+                raise ValueError("spline(...) evaluates at rational points; use .as_expr() for symbols")
+            values[name] = [[Fraction(int(v.p), int(v.q)) for v in m.row(i)] for i in range(m.rows)]
+        params = dict(params or {})
+        missing = [p for p in self.parameters if p not in params]
+        if missing:
+            raise ValueError(f"give the parameters {missing} values with params=")
+        return values, {p: sympy.Rational(v) for p, v in params.items()}
+
+    def symbol_matrix(self, name: str):
+        from .graph.graph import input_symbols
+
+        return input_symbols(name, *self.graph.input_shape(name)).tolist()
+
+    def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
+        """The piece at a point: one exact forward pass, then a dictionary lookup."""
+        from .compiler.walkers import pattern_at
+
+        values, params = self._point(inputs, params)
+        pattern, output = pattern_at(self.graph, values, params)
+        piece = self._by_pattern.get(pattern)
+        point = {s: sympy.Rational(v.numerator, v.denominator)
+                 for name in values for row_s, row_v in zip(self.symbol_matrix(name), values[name])
+                 for s, v in zip(row_s, row_v)}
+        point.update(params)
+        if piece is None and self.complete and 0 not in pattern:
+            raise SoundnessError(f"the point {point} lies in no region of a spline claimed complete")
+        return PointPiece(self, point, pattern, output, piece)
+
+    def __call__(self, *inputs: Any, params: Mapping | None = None) -> sympy.Matrix:
+        """Exact value at a rational point, from the listed piece when there is one.
+
+        On a wall (or in a region an incomplete compile did not reach) the
+        value comes from the exact forward pass, which is the continuous
+        extension there.
+        """
+        at = self.piece_at(*inputs, params=params)
+        if at.piece is None:
+            return sympy.Matrix([[sympy.Rational(v.numerator, v.denominator) for v in row] for row in at.output])
+        gens = [at.point[s] for s in self.ring.symbols]
+        values = tuple(Fraction(int(v.p), int(v.q)) for v in gens)
+        return sympy.Matrix([[sympy.Rational(str(evaluate_fractions(g, values))) for g in row]
+                             for row in at.piece.polys])
+
+    # -- transformations ---------------------------------------------------
+    def merge(self) -> tuple[MergedPiece, ...]:
+        """Group the regions by identical value, in order of first appearance."""
+        groups: dict[tuple, list[Region]] = {}
+        for p in self.pieces:
+            groups.setdefault(p.polys, []).append(p.region)
+        return tuple(MergedPiece(tuple(rs), polys) for polys, rs in groups.items())
+
+    def as_expr(self) -> sympy.Matrix:
+        """A sympy Matrix of ``Piecewise``: one branch per region (disjoint), and
+        the exact ReLU expression of the model as the last branch, which
+        covers the walls and anything an incomplete compile did not list.
+        """
+        from .interpret import SymbolicInterpreter
+
+        fallback = SymbolicInterpreter().run(self.graph, {
+            name: sympy.Matrix(self.symbol_matrix(name)) for name in self.graph.inputs})
+        rows, cols = self.shape
+        conds = [p.region.as_relational() for p in self.pieces]
+        return sympy.Matrix(rows, cols, lambda i, j: sympy.Piecewise(
+            *[(p.value[i, j], c) for p, c in zip(self.pieces, conds)], (fallback[i, j], True),
+            evaluate=False))
+
+    def restrict(self, substitution: Mapping[sympy.Symbol, Any] | None = None, *,
+                 origin: Mapping | None = None, directions: Sequence[Mapping] = (),
+                 budget=None, progress: bool | None = False) -> "Spline":
+        """The spline on an affine subspace, with its regions decided anew.
+
+        ``restrict({x: 1, a: 2})`` fixes some variables or parameters to
+        exact values.  ``restrict(origin=P, directions=[D1, D2])`` (each a
+        mapping from variable to rational) gives the spline of
+        ``t ↦ P + t0·D1 + t1·D2`` in the new variables ``t[0], t[1]``.
+        """
+        from .compiler.pipeline import compile_graph
+
+        if origin is not None:
+            ts = [sympy.Symbol(f"t[{k}]", real=True) for k in range(len(directions))]
+            substitution = {
+                v: sympy.Rational(origin.get(v, 0)) + sum(sympy.Rational(d.get(v, 0)) * t for d, t in zip(directions, ts))
+                for v in self.variables
+            }
+        substitution = {sympy.sympify(k): sympy.sympify(v) for k, v in (substitution or {}).items()}
+        return compile_graph(self.graph, budget=budget, progress=progress, substitution=substitution)
