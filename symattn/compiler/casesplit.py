@@ -202,13 +202,16 @@ class CaseSplitter(MatrixRules):
             if self._out_of_budget():
                 self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
                 continue
-            sub = st.idx[signs == sh]
-            if len(sub) == 0:
-                sub = self._ask_oracle(conditions, st)
-                if sub is None:
-                    continue
+            sub = self._branch_points(conditions, st, signs == sh)
+            if sub is None:
+                continue
             child = _State(conditions, {**st.decided, h: sh}, sub, st.pattern)
             self._relu(k, env, child, entries, e + 1, out + (g if sh * t > 0 else self.zero,), pat + (sh * t,), cols)
+
+    def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray) -> np.ndarray | None:
+        """Pool points of the branch; an oracle witness if none; None if empty or undecided."""
+        sub = st.idx[inside]
+        return sub if len(sub) else self._ask_oracle(conditions, st)
 
     def _ask_oracle(self, conditions: tuple[Condition, ...], st: _State) -> np.ndarray | None:
         hint = self.pool.witness(int(st.idx[0]))

@@ -1,0 +1,72 @@
+"""``make bench``: one table, symattn against the plain z3 baseline in the same run.
+
+Each case runs in a fresh process (so peak memory is per case); inside it
+symattn runs first, then the baseline.  ``python -m benchmarks CASE ...``
+runs only the named cases; ``--seconds S`` changes the compile budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+from benchmarks.run_case import CASES
+
+TARGETS = {
+    "ffn_2_8": "37 regions, complete, < 0.5 s",
+    "attention_n3_p2": "complete, < 2 s",
+    "attention_n3_p3": "complete, 0 undecided, < 60 s",
+    "attention_n4_p3": ">= 20,000 witnessed regions in 60 s, < 2 GB",
+    "encoder_block_n2_p2": "complete, < 60 s",
+    "piece_at": "< 100 ms per query",
+}
+
+
+def _fmt(v, digits=2):
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks")
+    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at"])
+    ap.add_argument("--seconds", type=float, default=None, help="compile budget per case")
+    args = ap.parse_args()
+    header = ["case", "regions", "complete", "undecided", "seconds", "peak MB",
+              "base regions", "base complete", "base s", "ratio", "target"]
+    rows = []
+    for name in args.cases:
+        cmd = [sys.executable, "-m", "benchmarks.run_case", name]
+        if args.seconds:
+            cmd.append(str(args.seconds))
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            rows.append([name, "error"] + [""] * (len(header) - 2))
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        if r["regions"] is None or (r["complete"] and r["base_complete"]):
+            ratio = f"{r['base_seconds'] / r['seconds']:.1f}x faster"
+        else:
+            ratio = f"{r['regions'] / max(1, r['base_regions']):.1f}x regions"
+        rows.append([r["case"], _fmt(r["regions"]), _fmt(r["complete"]), _fmt(r["undecided"]),
+                     _fmt(r["seconds"], 3), _fmt(r["peak_mb"], 0), _fmt(r["base_regions"]),
+                     _fmt(r["base_complete"]), _fmt(r["base_seconds"], 3), ratio, TARGETS.get(name, "")])
+        print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,488 @@
+"""Layered, exact feasibility oracle for conjunctions of strict polynomial sign conditions.
+
+``Oracle(ring).decide(conditions)`` returns
+
+* :class:`Feasible` -- with a rational witness checked exactly against every
+  condition (never anything less);
+* :class:`Infeasible` -- only from a sound proof: a syntactic argument,
+  exact linear arithmetic (z3 QF_LRA, on the conditions, an affine subset or
+  the monomial relaxation) or z3 nlsat answering unsat;
+* :class:`Undecided` -- z3 unknown/timeout/error or deadline exhausted; the
+  reason says which.
+
+Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
+
+==============  ==========================================================
+``syntactic``   constants; same wall with opposite signs; sign-definite
+                polynomials (even monomials, PSD quadrics); g*h vs g, h
+``memo``        the same normalised set, or a superset of a known
+                infeasible set, seen before
+``hint``        the hint point satisfies everything
+``pool``        a recent witness of a superset satisfies everything
+``sample``      float samples (vectorised) rounded to rationals, exact check
+``line``        greedy wall crossing along rational lines (exact signs)
+``lra``         all affine: z3 QF_LRA (exact); ``lra-subset``: the affine
+                conditions alone are infeasible; ``relaxation``: the
+                linearisation with monomials as unknowns is infeasible
+``nlsat``       z3 QF_NRA under escalating timeouts, on the dehomogenised
+                problem when scaling symmetries exist (see ``scaling.py``)
+==============  ==========================================================
+
+Example
+-------
+>>> from sympy import symbols
+>>> from symattn.semialg.poly import polynomial_ring
+>>> x, y = symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
+>>> o = Oracle(R)
+>>> o.decide([(X*Y, 1), (X, 1), (Y, -1)])
+Infeasible(reason='syntactic: x*y must be > 0 but x > 0 and y < 0 force the product < 0')
+>>> r = o.decide([(Y - X**2, 1), (Y - X**2 - 1, -1), (X - 3, 1)])
+>>> isinstance(r, Feasible) and 3 < r.witness[x] and r.witness[x]**2 < r.witness[y]
+True
+"""
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd
+from typing import Optional, Union
+
+import numpy as np
+
+from .linesearch import IntPoint, LineSearch, simplest_between
+from .sampling import FloatEvaluator, propose
+from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constant,
+                   is_nonnegative, is_positive, normalize_condition, to_int_point)
+from .region import Condition, Region, Witness
+from .scaling import coordinates_to_fix
+
+__all__ = ["Feasible", "Infeasible", "Undecided", "Decision", "Oracle"]
+
+
+@dataclass(frozen=True)
+class Feasible:
+    """Nonempty, with ``witness`` (Symbol -> Rational over every generator) checked exactly."""
+    witness: Witness
+    layer: str = ""
+
+    def region(self, conditions: Sequence[Condition]) -> Region:
+        """The :class:`Region` of ``conditions`` witnessed by this result (re-checked)."""
+        return Region(tuple(conditions), self.witness)
+
+
+@dataclass(frozen=True)
+class Infeasible:
+    """Proven empty; ``reason`` names the layer and the argument."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """Neither proven nor refuted within the budget; never treat as empty."""
+    reason: str
+
+
+Decision = Union[Feasible, Infeasible, Undecided]
+_NormCond = tuple[PolyElement, int]
+
+
+class _Sub:
+    """A dehomogenised subproblem: some generators fixed to +-1."""
+    __slots__ = ("fixed", "conds", "status")
+
+    def __init__(self, fixed, conds, status=None):
+        self.fixed, self.conds, self.status = fixed, conds, status
+
+
+class Oracle:
+    """Decide non-emptiness of ``{x : s_k * g_k(x) > 0 for all k}`` exactly.
+
+    ``ring``: the polynomial ring every condition belongs to.
+    ``seed``: for the random lines and points (results are reproducible).
+    ``z3_timeouts``: escalating per-call z3 budgets in seconds.
+    ``homogeneous``: ``None``/``True`` detect scaling symmetries and
+    dehomogenise automatically (sound by construction, see
+    :mod:`symattn.semialg.scaling`); ``False`` never does.
+    ``max_fixed``: at most this many generators are fixed to +-1 (2^k
+    subproblems).  ``relaxation``: try the monomial linearisation in LRA.
+    ``line_budget``: lines walked from the hint, and from the best sample.
+    ``samples``: float points proposed per decision (0 disables sampling).
+    """
+
+    def __init__(self, ring: PolyRing, *, seed: int = 0,
+                 z3_timeouts: Sequence[float] = (0.05, 0.5, 2.0),
+                 homogeneous: Optional[bool] = None, max_fixed: int = 3,
+                 line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
+                 pool_size: int = 16, samples: int = 512):
+        self.ring = ring
+        self.rng = random.Random(seed)
+        self._nprng = np.random.default_rng(seed)
+        self.samples = samples
+        self.z3_timeouts = tuple(float(t) for t in z3_timeouts)
+        self.homogeneous = homogeneous
+        self.max_fixed = max_fixed
+        self.line_budget = line_budget
+        self.relaxation = relaxation
+        self.stats: Counter[str] = Counter()
+        self._z3 = None
+        self._relax_backend = None
+        self._memo: dict[frozenset, Decision] = {}
+        self._cores: dict[_NormCond, list[frozenset]] = {}
+        self._pool: deque[IntPoint] = deque(maxlen=pool_size)
+        self._facts: dict[PolyElement, tuple[bool, bool, bool, bool]] = {}
+
+    # ------------------------------------------------------------------
+    # public
+    # ------------------------------------------------------------------
+    def decide(self, conditions: Sequence[Condition], *, hint=None,
+               deadline: Optional[float] = None) -> Decision:
+        """Feasible / Infeasible / Undecided for the conjunction of ``conditions``.
+
+        ``hint``: a point (mapping or :class:`Witness`) believed to satisfy
+        most conditions, typically the parent region's witness.
+        ``deadline``: a ``time.monotonic()`` value; past it, return
+        Undecided promptly.
+        """
+        conditions = tuple(conditions)
+        for g, _ in conditions:
+            if g.ring != self.ring:
+                raise ValueError(f"condition {g} is not in the oracle's ring {self.ring}")
+        result = self._decide(conditions, hint, deadline)
+        if isinstance(result, Feasible):
+            self._verify(conditions, result.witness)
+            layer = result.layer
+        elif isinstance(result, Infeasible):
+            layer = result.reason.split(":", 1)[0]
+        else:
+            layer = "undecided"
+        self.stats[layer] += 1
+        return result
+
+    def region(self, conditions: Sequence[Condition], **kw) -> Union[Region, Infeasible, Undecided]:
+        """``decide`` and wrap a Feasible answer into a :class:`Region`."""
+        r = self.decide(conditions, **kw)
+        return r.region(conditions) if isinstance(r, Feasible) else r
+
+    # ------------------------------------------------------------------
+    # pipeline
+    # ------------------------------------------------------------------
+    def _decide(self, conditions, hint, deadline) -> Decision:
+        prep = self._syntactic(conditions)
+        if isinstance(prep, Infeasible):
+            return prep
+        conds: list[_NormCond] = prep
+        key = frozenset(conds)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return _relabel(hit, "memo")
+        for c in conds:
+            for core in self._cores.get(c, ()):
+                if core <= key:
+                    return Infeasible("memo: contains a subset proven infeasible before")
+        hint_pt = self._hint_point(hint)
+        if not conds:
+            pt = hint_pt if hint_pt is not None else ((0,) * self.ring.ngens, 1)
+            return Feasible(self._witness(pt), "syntactic")
+        ips = [compile_poly(h) for h, _ in conds]
+        targets = [s if ip.scale > 0 else -s for ip, (_, s) in zip(ips, conds)]
+        ls = LineSearch(ips, targets, self.rng)
+
+        def found(pt: IntPoint, layer: str, simplify: bool = False) -> Feasible:
+            if simplify:
+                pt = _simplify(ls, pt)
+            res = Feasible(self._witness(pt), layer)
+            self._memo[key] = res
+            self._pool.appendleft(pt)
+            return res
+
+        # -- exact witnesses ------------------------------------------------
+        if hint_pt is not None and ls.is_witness(hint_pt):
+            return found(hint_pt, "hint")
+        for pt in self._pool:
+            if ls.is_witness(pt):
+                return found(pt, "pool")
+        if _past(deadline):
+            return Undecided("deadline reached before the search")
+        budget_hint, budget_start = self.line_budget
+        if hint_pt is not None:
+            pt = ls.search(hint_pt, budget_hint, deadline)
+            if pt is not None:
+                return found(pt, "line")
+        centre = None if hint_pt is None else [n / hint_pt[1] for n in hint_pt[0]]
+        wit, start = (propose(ls, FloatEvaluator(ips), self._nprng, centre, self.samples)
+                      if self.samples > 0 else (None, None))
+        if wit is not None:
+            return found(wit, "sample")
+        pt = ls.search(start if start is not None else ls.random_point(), budget_start, deadline)
+        if pt is not None:
+            return found(pt, "line")
+
+        # -- exact linear arithmetic ----------------------------------------
+        affine = [k for k, ip in enumerate(ips) if ip.degree <= 1]
+        if len(affine) == len(conds):
+            return self._lra(conds, ips, targets, ls, key, found, deadline)
+        if affine:
+            sub = self._lra_infeasible([(ips[k], targets[k]) for k in affine], deadline)
+            if sub is not None:
+                core = frozenset(conds[affine[k]] for k in sub)
+                return self._infeasible(key, core, "lra-subset: the affine conditions alone are infeasible (exact LRA)")
+        if self.relaxation:
+            if self._relaxation_infeasible(ips, targets, deadline):
+                return self._infeasible(key, key, "relaxation: infeasible even with monomials as independent unknowns (exact LRA)")
+
+        # -- nonlinear: z3 nlsat on the (dehomogenised) problem ---------------
+        return self._nlsat(conds, ips, targets, ls, key, found, hint_pt, deadline)
+
+    # ------------------------------------------------------------------
+    def _syntactic(self, conditions) -> Union[list[_NormCond], Infeasible]:
+        seen: dict[PolyElement, int] = {}
+        out: list[_NormCond] = []
+        for g, s in conditions:
+            h, s2 = normalize_condition(g, s)
+            rel = ">" if s > 0 else "<"
+            if is_constant(h):
+                if not h or s2 < 0:
+                    return Infeasible(f"syntactic: constant condition {g.as_expr()} {rel} 0 is false")
+                continue
+            prev = seen.get(h)
+            if prev is not None:
+                if prev != s2:
+                    return Infeasible(f"syntactic: {h.as_expr()} is required to be both > 0 and < 0")
+                continue
+            nonneg, nonpos, pos, neg = self._sign_facts(h)
+            if (s2 < 0 and nonneg) or (s2 > 0 and nonpos):
+                return Infeasible(f"syntactic: {g.as_expr()} {rel} 0 contradicts a sign-definite polynomial")
+            if (s2 > 0 and pos) or (s2 < 0 and neg):
+                continue                      # true everywhere: drop
+            seen[h] = s2
+            out.append((h, s2))
+        # products: LM(a*b) = LM(a)*LM(b) and a*b is primitive with LC > 0
+        if len(out) >= 3:
+            by_lm: dict[tuple, list[int]] = {}
+            for k, (h, _) in enumerate(out):
+                by_lm.setdefault(h.LM, []).append(k)
+            for i in range(len(out)):
+                for j in range(i + 1, len(out)):
+                    lm = tuple(a + b for a, b in zip(out[i][0].LM, out[j][0].LM))
+                    for k in by_lm.get(lm, ()):
+                        prod = out[i][0] * out[j][0]
+                        if prod == out[k][0] and out[k][1] != out[i][1] * out[j][1]:
+                            a, b, c = out[i], out[j], out[k]
+                            return Infeasible(
+                                f"syntactic: {c[0].as_expr()} must be {'>' if c[1] > 0 else '<'} 0 but "
+                                f"{a[0].as_expr()} {'>' if a[1] > 0 else '<'} 0 and "
+                                f"{b[0].as_expr()} {'>' if b[1] > 0 else '<'} 0 force the product "
+                                f"{'>' if a[1] * b[1] > 0 else '<'} 0")
+        return out
+
+    def _sign_facts(self, h: PolyElement) -> tuple[bool, bool, bool, bool]:
+        f = self._facts.get(h)
+        if f is None:
+            f = (is_nonnegative(h), is_nonnegative(-h), is_positive(h), is_positive(-h))
+            if len(self._facts) > 100_000:
+                self._facts.clear()
+            self._facts[h] = f
+        return f
+
+    # ------------------------------------------------------------------
+    def _backend(self):
+        if self._z3 is None:
+            from .z3backend import Z3Backend
+            self._z3 = Z3Backend(self.ring.ngens)
+        return self._z3
+
+    def _lra(self, conds, ips, targets, ls, key, found, deadline) -> Decision:
+        terms = [([(c, mon) for c, mon, _ in ip.terms], t) for ip, t in zip(ips, targets)]
+        status, payload = self._backend().check(terms, logic="QF_LRA",
+                                                timeout=max(self.z3_timeouts + (1.0,)),
+                                                deadline=deadline, want_core=True)
+        if status == "sat":
+            for vals in payload:
+                pt = to_int_point([v if v is not None else Fraction(0) for v in vals])
+                if ls.is_witness(pt):
+                    return found(pt, "lra", simplify=True)
+            return Undecided("lra: z3 model failed the exact check")   # pragma: no cover
+        if status == "unsat":
+            core = frozenset(conds[k] for k in payload)
+            return self._infeasible(key, core, "lra: exact linear arithmetic (z3 QF_LRA) proves emptiness")
+        return Undecided(f"lra: {payload}")
+
+    def _lra_infeasible(self, polys_targets, deadline) -> Optional[list[int]]:
+        terms = [([(c, mon) for c, mon, _ in ip.terms], t) for ip, t in polys_targets]
+        status, payload = self._backend().check(terms, logic="QF_LRA", timeout=1.0,
+                                                deadline=deadline, want_core=True)
+        return payload if status == "unsat" else None
+
+    def _relaxation_infeasible(self, ips, targets, deadline) -> bool:
+        """Replace each nonconstant monomial by a fresh unknown (even ones >= 0)."""
+        index: dict[tuple, int] = {}
+        lin = []
+        for ip, t in zip(ips, targets):
+            row = []
+            for c, mon, _ in ip.terms:
+                if not mon:
+                    row.append((c, ()))
+                    continue
+                j = index.setdefault(mon, len(index))
+                row.append((c, ((j, 1),)))
+            lin.append((row, t))
+        if len(index) > 400:
+            return False
+        even = [j for mon, j in index.items() if all(e % 2 == 0 for _, e in mon)]
+        be = self._relax_backend
+        if be is None or be.ngens < len(index):
+            from .z3backend import Z3Backend
+            be = self._relax_backend = Z3Backend(max(len(index), 2 * self.ring.ngens))
+        status, _ = be.check(lin, logic="QF_LRA", timeout=0.5, deadline=deadline, nonneg=even)
+        return status == "unsat"
+
+    # ------------------------------------------------------------------
+    def _nlsat(self, conds, ips, targets, ls, key, found, hint_pt, deadline) -> Decision:
+        fix = [] if self.homogeneous is False else coordinates_to_fix(ips, self.max_fixed)
+        subs: list[_Sub] = []
+        for signs in itertools.product((1, -1), repeat=len(fix)):
+            fixed = dict(zip(fix, signs))
+            sub_conds = []
+            status = None
+            for ip, t in zip(ips, targets):
+                terms = ip.substitute(fixed) if fixed else [(c, mon) for c, mon, _ in ip.terms]
+                if not terms:
+                    status = "unsat"
+                    break
+                if len(terms) == 1 and not terms[0][1]:
+                    if (terms[0][0] > 0) != (t > 0):
+                        status = "unsat"
+                        break
+                    continue
+                sub_conds.append((terms, t))
+            subs.append(_Sub(fixed, sub_conds, status))
+        if hint_pt is not None and fix:
+            hn = hint_pt[0]
+            subs.sort(key=lambda s: -sum((hn[i] > 0) == (v > 0) for i, v in s.fixed.items()))
+        how = f" after fixing {len(fix)} coordinate(s) to +-1 by scaling symmetry" if fix else ""
+        reason = "z3 nlsat not run"
+        backend = self._backend()
+        for level, timeout in enumerate(self.z3_timeouts):
+            pending = [s for s in subs if s.status is None]
+            if not pending:
+                break
+            for sub in pending:
+                if _past(deadline):
+                    return Undecided(f"deadline reached during nlsat ({reason})")
+                if not sub.conds:
+                    # everything became a true constant: the slice is all of R^(n-k)
+                    pt = self._complete({}, sub.fixed)
+                    if ls.is_witness(pt):
+                        return found(pt, "nlsat")
+                    sub.status = "unknown"
+                    continue
+                status, payload = backend.check(sub.conds, logic="QF_NRA", timeout=timeout,
+                                                deadline=deadline)
+                if status == "unsat":
+                    sub.status = "unsat"
+                elif status == "sat":
+                    pt = self._round_model(ls, payload, sub.fixed, deadline)
+                    if pt is not None:
+                        return found(pt, "nlsat", simplify=True)
+                    sub.status = "unrounded"
+                    reason = "z3 nlsat sat but no exact rational witness was recovered"
+                else:
+                    reason = payload
+            if all(s.status == "unsat" for s in subs):
+                return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            if level + 1 < len(self.z3_timeouts) and not _past(deadline):
+                pt = ls.search(ls.random_point(), self.line_budget[1] * (level + 1), deadline)
+                if pt is not None:
+                    return found(pt, "line")
+        if all(s.status == "unsat" for s in subs):
+            return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+        return Undecided(reason)
+
+    def _round_model(self, ls, values, fixed, deadline) -> Optional[IntPoint]:
+        last = None
+        for vals in values:
+            pt = self._complete({i: v for i, v in enumerate(vals) if v is not None and i not in fixed}, fixed)
+            last = pt
+            if ls.is_witness(pt):
+                return pt
+        if last is not None:
+            return ls.search(last, self.line_budget[1], deadline)
+        return None
+
+    # ------------------------------------------------------------------
+    def _complete(self, values: Mapping[int, Fraction], fixed: Mapping[int, int]) -> IntPoint:
+        full = [Fraction(0)] * self.ring.ngens
+        for i, v in values.items():
+            full[i] = v
+        for i, v in fixed.items():
+            full[i] = Fraction(v)
+        return to_int_point(full)
+
+    def _infeasible(self, key, core, reason) -> Infeasible:
+        res = Infeasible(reason)
+        self._memo[key] = res
+        core = frozenset(core)
+        for c in core:
+            lst = self._cores.setdefault(c, [])
+            if len(lst) < 64:
+                lst.append(core)
+        return res
+
+    def _hint_point(self, hint) -> Optional[IntPoint]:
+        if hint is None:
+            return None
+        try:
+            if isinstance(hint, Witness):
+                return hint.int_point(self.ring)
+            return to_int_point(as_fractions(hint, self.ring))
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def _witness(self, pt: IntPoint) -> Witness:
+        nums, D = pt
+        return Witness.from_fractions(self.ring, [Fraction(n, D) for n in nums])
+
+    def _verify(self, conditions, witness: Witness) -> None:
+        nums, D = witness.int_point(self.ring)
+        for g, s in conditions:
+            if compile_poly(g).sign_at(nums, D) != s:
+                raise AssertionError(f"internal error: witness fails {g} ({s}); please report")
+
+
+def _past(deadline: Optional[float]) -> bool:
+    return deadline is not None and time.monotonic() > deadline
+
+
+def _relabel(res: Decision, layer: str) -> Decision:
+    if isinstance(res, Feasible):
+        return Feasible(res.witness, layer)
+    if isinstance(res, Infeasible):
+        return Infeasible(f"{layer}: {res.reason}")
+    return res
+
+
+def _simplify(ls: LineSearch, pt: IntPoint) -> IntPoint:
+    """Replace coordinates by simpler nearby rationals while every condition still holds."""
+    nums, D = pt
+    vals = [Fraction(n, D) for n in nums]
+    for i in ls.used:
+        x = vals[i]
+        if x.denominator == 1 and abs(x.numerator) < 1000:
+            continue
+        for delta in (Fraction(1, 2), Fraction(1, 16), Fraction(1, 256), Fraction(1, 65536),
+                      Fraction(1, 2 ** 32)):
+            y = simplest_between(x - delta * max(1, abs(x)), x + delta * max(1, abs(x)))
+            if y == x:
+                break
+            trial = vals[:]
+            trial[i] = y
+            tp = to_int_point(trial)
+            if ls.is_witness(tp):
+                vals = trial
+                break
+    return to_int_point(vals)
