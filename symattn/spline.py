@@ -28,7 +28,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import sympy
 
 from .errors import SymattnError
-from .graph.graph import ExpressionGraph
+from .graph.graph import ExpressionGraph, input_symbols
 from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
 from .compiler.casesplit import UndecidedCase
@@ -42,6 +42,10 @@ class SoundnessError(SymattnError):
     This can only come from a wrong emptiness proof (for example a solver
     bug); it is raised rather than hidden.
     """
+
+
+def _rational(f: Fraction) -> sympy.Rational:
+    return sympy.Rational(f.numerator, f.denominator)
 
 
 def _expr_matrix(polys) -> sympy.ImmutableMatrix:
@@ -124,7 +128,8 @@ class PointPiece:
     def _walk(self):
         from .compiler.walkers import PatternPolys
 
-        walker = PatternPolys(self.spline.ring, self.pattern)
+        fixed = {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
+        walker = PatternPolys(self.spline.ring, self.pattern, params=fixed)
         polys = walker.run(self.spline.graph, self.spline.symbolic_inputs)
         return polys, tuple(walker.conditions)
 
@@ -163,6 +168,7 @@ class Spline:
     complete: bool
     undecided: tuple[UndecidedCase, ...]
     symbolic_inputs: Mapping[str, Any] = field(repr=False)
+    substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -196,45 +202,47 @@ class Spline:
 
     # -- evaluation --------------------------------------------------------
     def _point(self, inputs: Sequence[Any], params: Mapping | None):
+        """Inputs and parameter values for the graph, and the point in this spline's own generators."""
         from .weights import exact_matrix
 
         names = list(self.graph.inputs)
-        if len(inputs) == 1 and isinstance(inputs[0], Mapping) and len(names) >= 1 and not params:
-            point = {sympy.sympify(k): v for k, v in inputs[0].items()}
-            values = {name: [[Fraction(str(sympy.Rational(point[s])))
-                              for s in row] for row in self.symbol_matrix(name)] for name in names}
-            params = {p: point[p] for p in self.parameters if p in point}
-            return values, params
-        if len(inputs) != len(names):
-            raise TypeError(f"the spline takes {len(names)} input(s) ({', '.join(n.upper() for n in names)})")
-        values = {}
-        for name, value in zip(names, inputs):
-            m = exact_matrix(value, path=f"input {name.upper()}", shape=self.graph.input_shape(name))
-            if m.free_symbols:
-                raise ValueError("spline(...) evaluates at rational points; use .as_expr() for symbols")
-            values[name] = [[Fraction(int(v.p), int(v.q)) for v in m.row(i)] for i in range(m.rows)]
-        params = dict(params or {})
-        missing = [p for p in self.parameters if p not in params]
+        if len(inputs) == 1 and isinstance(inputs[0], Mapping):
+            own = {sympy.sympify(k): sympy.Rational(v) for k, v in inputs[0].items()}
+        else:
+            if len(inputs) != len(names):
+                raise TypeError(f"the spline takes {len(names)} input(s) ({', '.join(n.upper() for n in names)}) "
+                                "or one mapping from its variables to values")
+            own = {}
+            for name, value in zip(names, inputs):
+                m = exact_matrix(value, path=f"input {name.upper()}", shape=self.graph.input_shape(name))
+                own.update(zip(input_symbols(name, *m.shape), m))
+        own.update({sympy.sympify(k): sympy.Rational(v) for k, v in (params or {}).items()})
+        missing = [v for v in self.ring_symbols if v not in own]
         if missing:
-            raise ValueError(f"give the parameters {missing} values with params=")
-        return values, {p: sympy.Rational(v) for p, v in params.items()}
+            raise ValueError(f"no value for {missing}" + (" (pass params=)" if set(missing) & set(self.parameters) else ""))
+        full = {s: self.substitution.get(s, s).xreplace(own) for s in self.graph.variables + self.graph.parameters}
+        for s, v in full.items():
+            if not v.is_Rational:
+                raise ValueError(f"{s} = {v} is not a rational number")
+        values = {name: [[Fraction(int(full[s].p), int(full[s].q)) for s in row] for row in self.symbol_matrix(name)]
+                  for name in names}
+        graph_params = {p: full[p] for p in self.graph.parameters}
+        return values, graph_params, {s: own[s] for s in self.ring_symbols}
+
+    @property
+    def ring_symbols(self) -> tuple[sympy.Symbol, ...]:
+        return self.variables + self.parameters
 
     def symbol_matrix(self, name: str):
-        from .graph.graph import input_symbols
-
         return input_symbols(name, *self.graph.input_shape(name)).tolist()
 
     def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
         """The piece at a point: one exact forward pass, then a dictionary lookup."""
         from .compiler.walkers import pattern_at
 
-        values, params = self._point(inputs, params)
-        pattern, output = pattern_at(self.graph, values, params)
+        values, graph_params, point = self._point(inputs, params)
+        pattern, output = pattern_at(self.graph, values, graph_params)
         piece = self._by_pattern.get(pattern)
-        point = {s: sympy.Rational(v.numerator, v.denominator)
-                 for name in values for row_s, row_v in zip(self.symbol_matrix(name), values[name])
-                 for s, v in zip(row_s, row_v)}
-        point.update(params)
         if piece is None and self.complete and 0 not in pattern:
             raise SoundnessError(f"the point {point} lies in no region of a spline claimed complete")
         return PointPiece(self, point, pattern, output, piece)
@@ -248,11 +256,11 @@ class Spline:
         """
         at = self.piece_at(*inputs, params=params)
         if at.piece is None:
-            return sympy.Matrix([[sympy.Rational(v.numerator, v.denominator) for v in row] for row in at.output])
-        gens = [at.point[s] for s in self.ring.symbols]
-        values = tuple(Fraction(int(v.p), int(v.q)) for v in gens)
-        return sympy.Matrix([[sympy.Rational(str(evaluate_fractions(g, values))) for g in row]
-                             for row in at.piece.polys])
+            return sympy.Matrix([[_rational(v) for v in row] for row in at.output])
+        values = tuple(Fraction(int(at.point[s].p), int(at.point[s].q)) for s in self.ring_symbols)
+        if len(values) < self.ring.ngens:  # a constant spline's placeholder generator
+            values += (Fraction(0),) * (self.ring.ngens - len(values))
+        return sympy.Matrix([[_rational(evaluate_fractions(g, values)) for g in row] for row in at.piece.polys])
 
     # -- transformations ---------------------------------------------------
     def merge(self) -> tuple[MergedPiece, ...]:
@@ -270,7 +278,7 @@ class Spline:
         from .interpret import SymbolicInterpreter
 
         fallback = SymbolicInterpreter().run(self.graph, {
-            name: sympy.Matrix(self.symbol_matrix(name)) for name in self.graph.inputs})
+            name: sympy.Matrix(self.symbol_matrix(name)) for name in self.graph.inputs}).xreplace(self.substitution)
         rows, cols = self.shape
         conds = [p.region.as_relational() for p in self.pieces]
         return sympy.Matrix(rows, cols, lambda i, j: sympy.Piecewise(

@@ -86,7 +86,7 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     pieces = tuple(Piece(leaf.region, leaf.polys, leaf.pattern) for leaf in result.pieces)
     return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
                   complete=not result.undecided, undecided=tuple(result.undecided),
-                  symbolic_inputs=inputs, stats=dict(result.stats, samples=samples))
+                  symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples))
 
 
 def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,
