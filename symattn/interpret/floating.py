@@ -7,6 +7,7 @@ from typing import Any, Mapping
 import numpy as np
 import sympy
 
+from ..errors import ShapeError
 from ..graph import nodes as N
 from .base import Interpreter
 
@@ -25,8 +26,9 @@ class FloatInterpreter(Interpreter):
         self.params = dict(params or {})
 
     def _number(self, value) -> float:
+        value = sympy.sympify(value)
         if self.params:
-            value = sympy.sympify(value).xreplace(self.params)
+            value = sympy.sympify(value.xreplace(self.params))
         if not value.is_number:
             raise ValueError(f"{value} has symbolic parameters {sorted(map(str, value.free_symbols))}; pass params=")
         return float(value)
@@ -34,7 +36,7 @@ class FloatInterpreter(Interpreter):
     def load_input(self, attrs, value):
         arr = np.array(value.tolist() if isinstance(value, sympy.MatrixBase) else value, dtype=np.float64)
         if arr.shape != tuple(attrs[N.SHAPE]):
-            raise ValueError(f"input {attrs[N.NAME]} has shape {arr.shape}, expected {attrs[N.SHAPE]}")
+            raise ShapeError("", f"input {attrs[N.NAME].upper()} has shape {arr.shape}, the model needs {attrs[N.SHAPE]}")
         return arr
 
     def rule_weight(self, a):
@@ -76,6 +78,8 @@ class FloatInterpreter(Interpreter):
 
     def rule_layernorm(self, a, x, gamma=None, beta=None):
         mean = x.mean(axis=1, keepdims=True)
-        var = ((x - mean) ** 2).mean(axis=1, keepdims=True)
-        out = (x - mean) / np.sqrt(var + self._number(a[N.EPS]))
+        var = ((x - mean) ** 2).mean(axis=1, keepdims=True) + self._number(a[N.EPS])
+        if np.any(var == 0):
+            raise ZeroDivisionError("layer norm of a constant row with eps = 0")
+        out = (x - mean) / np.sqrt(var)
         return out if gamma is None else out * gamma + beta

@@ -23,5 +23,8 @@ class SymbolicInterpreter(SympyInterpreter):
     Matrix([[x[0,0]**3]])
     """
 
+    def load_input(self, attrs, value):
+        return value if isinstance(value, sympy.MatrixBase) else sympy.Matrix(value)
+
     def default_inputs(self, graph, names):
         return {name: sympy.Matrix(input_symbols(name, *graph.input_shape(name))) for name in names}

@@ -79,7 +79,9 @@ class _AttentionWeights(Module):
         for w, m, cols in (("bq", self.bq, self.Q.cols), ("bk", self.bk, self.K.cols), ("bv", self.bv, self.V.cols)):
             if m is not None and m.cols != cols:
                 raise ShapeError(name, f"{w} has length {m.cols}, expected {cols}")
-        if self.mask is not None and not (isinstance(self.mask, str) and self.mask == "causal"):
+        if isinstance(self.mask, str) and self.mask != "causal":
+            raise ShapeError(f"{name}.mask", f"a mask is None, 'causal' or a boolean matrix, not {self.mask!r}")
+        if self.mask is not None and not isinstance(self.mask, str):
             self._set("mask", _boolean_matrix(self.mask, f"{name}.mask"))
 
     def mask_for(self, rows: int, cols: int, path: str):
