@@ -189,7 +189,7 @@ class LineSearch:
             out.append(Fraction(math.ceil(roots[-1]) + 1))
             return out
         self.exact_lines += 1
-        ivs = dup_isolate_real_roots_list([list(reversed(q)) for q in nonconst], ZZ)
+        ivs = dup_isolate_real_roots_list([list(reversed(q)) for q in nonconst], ZZ, strict=True)
         if not ivs:
             return [Fraction(0)]
         bounds = [(Fraction(int(a.numerator), int(a.denominator)),

@@ -21,6 +21,8 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
 ``pool``        a recent witness of a superset satisfies everything
 ``sample``      float samples (vectorised) rounded to rationals, exact check
 ``line``        greedy wall crossing along rational lines (exact signs)
+``ascent``      float gradient ascent of the smallest normalised margin from
+                many starts, rounded to rationals, exact check
 ``lra``         all affine: z3 QF_LRA (exact); ``lra-subset``: the affine
                 conditions alone are infeasible; ``relaxation``: the
                 linearisation with monomials as unknowns is infeasible
@@ -49,13 +51,12 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from math import gcd
 from typing import Optional, Union
 
 import numpy as np
 
 from .linesearch import IntPoint, LineSearch, simplest_between
-from .sampling import FloatEvaluator, propose
+from .sampling import FloatEvaluator, ascend, propose
 from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constant,
                    is_nonnegative, is_positive, normalize_condition, to_int_point)
 from .region import Condition, Region, Witness
@@ -108,24 +109,31 @@ class Oracle:
     ``homogeneous``: ``None``/``True`` detect scaling symmetries and
     dehomogenise automatically (sound by construction, see
     :mod:`symattn.semialg.scaling`); ``False`` never does.
-    ``max_fixed``: at most this many generators are fixed to +-1 (2^k
-    subproblems).  ``relaxation``: try the monomial linearisation in LRA.
+    ``max_fixed``: dehomogenisation strategies, each fixing at most k
+    generators to +-1 (2^k subproblems); at every timeout level each
+    strategy gets its turn (a portfolio: neither 1 nor 3 wins everywhere).
+    ``relaxation``: try the monomial linearisation in LRA.
     ``line_budget``: lines walked from the hint, and from the best sample.
     ``samples``: float points proposed per decision (0 disables sampling).
+    ``ascent``: run the margin ascent before the exact solvers.
     """
 
     def __init__(self, ring: PolyRing, *, seed: int = 0,
                  z3_timeouts: Sequence[float] = (0.05, 0.5, 2.0),
-                 homogeneous: Optional[bool] = None, max_fixed: int = 3,
+                 homogeneous: Optional[bool] = None,
+                 max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
-                 pool_size: int = 16, samples: int = 512):
+                 pool_size: int = 16, samples: int = 512, ascent: bool = True,
+                 memo_size: int = 200_000):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
         self.samples = samples
+        self.ascent = ascent
+        self.memo_size = memo_size
         self.z3_timeouts = tuple(float(t) for t in z3_timeouts)
         self.homogeneous = homogeneous
-        self.max_fixed = max_fixed
+        self.max_fixed = (max_fixed,) if isinstance(max_fixed, int) else tuple(max_fixed)
         self.line_budget = line_budget
         self.relaxation = relaxation
         self.stats: Counter[str] = Counter()
@@ -196,7 +204,7 @@ class Oracle:
             if simplify:
                 pt = _simplify(ls, pt)
             res = Feasible(self._witness(pt), layer)
-            self._memo[key] = res
+            self._remember(key, res)
             self._pool.appendleft(pt)
             return res
 
@@ -221,6 +229,10 @@ class Oracle:
         pt = ls.search(start if start is not None else ls.random_point(), budget_start, deadline)
         if pt is not None:
             return found(pt, "line")
+        if self.ascent and not _past(deadline):
+            pt = ascend(ls, self._nprng, None, centre)
+            if pt is not None:
+                return found(pt, "ascent")
 
         # -- exact linear arithmetic ----------------------------------------
         affine = [k for k, ip in enumerate(ips) if ip.degree <= 1]
@@ -342,8 +354,7 @@ class Oracle:
         return status == "unsat"
 
     # ------------------------------------------------------------------
-    def _nlsat(self, conds, ips, targets, ls, key, found, hint_pt, deadline) -> Decision:
-        fix = [] if self.homogeneous is False else coordinates_to_fix(ips, self.max_fixed)
+    def _subproblems(self, ips, targets, fix, hint_pt) -> list[_Sub]:
         subs: list[_Sub] = []
         for signs in itertools.product((1, -1), repeat=len(fix)):
             fixed = dict(zip(fix, signs))
@@ -351,56 +362,74 @@ class Oracle:
             status = None
             for ip, t in zip(ips, targets):
                 terms = ip.substitute(fixed) if fixed else [(c, mon) for c, mon, _ in ip.terms]
-                if not terms:
+                if not terms:                      # the zero polynomial has no strict sign
                     status = "unsat"
                     break
                 if len(terms) == 1 and not terms[0][1]:
                     if (terms[0][0] > 0) != (t > 0):
                         status = "unsat"
                         break
-                    continue
+                    continue                       # a true constant condition
                 sub_conds.append((terms, t))
             subs.append(_Sub(fixed, sub_conds, status))
-        if hint_pt is not None and fix:
+        if hint_pt is not None and fix:            # the hint's own slice first
             hn = hint_pt[0]
             subs.sort(key=lambda s: -sum((hn[i] > 0) == (v > 0) for i, v in s.fixed.items()))
-        how = f" after fixing {len(fix)} coordinate(s) to +-1 by scaling symmetry" if fix else ""
+        return subs
+
+    def _nlsat(self, conds, ips, targets, ls, key, found, hint_pt, deadline) -> Decision:
+        fixes: list[list[int]] = []
+        if self.homogeneous is not False:
+            for k in self.max_fixed:
+                f = coordinates_to_fix(ips, k)
+                if f not in fixes:
+                    fixes.append(f)
+        if not fixes:
+            fixes = [[]]
+        strategies = [(fix, self._subproblems(ips, targets, fix, hint_pt)) for fix in fixes]
         reason = "z3 nlsat not run"
         backend = self._backend()
+
+        def proof(fix) -> Infeasible:
+            how = (f" after fixing {len(fix)} coordinate(s) to +-1 by scaling symmetry"
+                   if fix else "")
+            return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+
         for level, timeout in enumerate(self.z3_timeouts):
-            pending = [s for s in subs if s.status is None]
-            if not pending:
-                break
-            for sub in pending:
-                if _past(deadline):
-                    return Undecided(f"deadline reached during nlsat ({reason})")
-                if not sub.conds:
-                    # everything became a true constant: the slice is all of R^(n-k)
-                    pt = self._complete({}, sub.fixed)
-                    if ls.is_witness(pt):
-                        return found(pt, "nlsat")
-                    sub.status = "unknown"
-                    continue
-                status, payload = backend.check(sub.conds, logic="QF_NRA", timeout=timeout,
-                                                deadline=deadline)
-                if status == "unsat":
-                    sub.status = "unsat"
-                elif status == "sat":
-                    pt = self._round_model(ls, payload, sub.fixed, deadline)
-                    if pt is not None:
-                        return found(pt, "nlsat", simplify=True)
-                    sub.status = "unrounded"
-                    reason = "z3 nlsat sat but no exact rational witness was recovered"
-                else:
-                    reason = payload
-            if all(s.status == "unsat" for s in subs):
-                return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            for fix, subs in strategies:
+                if all(s.status == "unsat" for s in subs):
+                    return proof(fix)
+                for sub in subs:
+                    if sub.status is not None:
+                        continue
+                    if _past(deadline):
+                        return Undecided(f"deadline reached during nlsat ({reason})")
+                    if not sub.conds:
+                        # every condition became a true constant: the whole slice works
+                        pt = self._complete({}, sub.fixed)
+                        if ls.is_witness(pt):
+                            return found(pt, "nlsat")
+                        sub.status = "unknown"     # pragma: no cover - defensive
+                        continue
+                    status, payload = backend.check(sub.conds, logic="QF_NRA",
+                                                    timeout=timeout, deadline=deadline)
+                    if status == "unsat":
+                        sub.status = "unsat"
+                    elif status == "sat":
+                        pt = self._round_model(ls, payload, sub.fixed, deadline)
+                        if pt is not None:
+                            return found(pt, "nlsat", simplify=True)
+                        sub.status = "unrounded"
+                        reason = "z3 nlsat sat but no exact rational witness was recovered"
+                    else:
+                        reason = payload
+                        break      # this strategy is stuck at this level: try the next one
+                if all(s.status == "unsat" for s in subs):
+                    return proof(fix)
             if level + 1 < len(self.z3_timeouts) and not _past(deadline):
                 pt = ls.search(ls.random_point(), self.line_budget[1] * (level + 1), deadline)
                 if pt is not None:
                     return found(pt, "line")
-        if all(s.status == "unsat" for s in subs):
-            return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
         return Undecided(reason)
 
     def _round_model(self, ls, values, fixed, deadline) -> Optional[IntPoint]:
@@ -423,9 +452,15 @@ class Oracle:
             full[i] = Fraction(v)
         return to_int_point(full)
 
+    def _remember(self, key, res: Decision) -> None:
+        if len(self._memo) >= self.memo_size:
+            self._memo.clear()
+            self._cores.clear()
+        self._memo[key] = res
+
     def _infeasible(self, key, core, reason) -> Infeasible:
         res = Infeasible(reason)
-        self._memo[key] = res
+        self._remember(key, res)
         core = frozenset(core)
         for c in core:
             lst = self._cores.setdefault(c, [])

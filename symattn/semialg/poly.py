@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from math import gcd, lcm
-from typing import Union
+from typing import Optional, Union
 
 import sympy
 from sympy.polys.domains import QQ
@@ -414,51 +414,57 @@ def normalize_condition(g: PolyElement, sign: int) -> tuple[PolyElement, int]:
     return (h, sign if c > 0 else -sign)
 
 
-def _quadratic_gram(g: PolyElement) -> tuple[list[int], list[list[Fraction]]] | None:
-    """Gram matrix G with g(x) = (1,x)^T G (1,x) over the generators g uses."""
+def _quadratic_gram(g: PolyElement) -> Optional[list[list[Fraction]]]:
+    """Gram matrix G with g(x) = (x, 1)^T G (x, 1) over the generators g uses.
+
+    The constant comes *last*, so in :func:`_pivots` its pivot is the Schur
+    complement ``c - b^T A^+ b``, the minimum of g when the quadratic part
+    is PSD.
+    """
     if any(sum(m) > 2 for m in g.keys()):
         return None
     used = sorted({i for m in g.keys() for i, e in enumerate(m) if e})
-    pos = {i: k + 1 for k, i in enumerate(used)}
+    pos = {i: k for k, i in enumerate(used)}
     n = len(used) + 1
+    last = n - 1
     G = [[Fraction(0)] * n for _ in range(n)]
     for m, c in g.items():
         c = _fraction(c)
         idx = [i for i, e in enumerate(m) for _ in range(e)]
         if not idx:
-            G[0][0] += c
+            G[last][last] += c
         elif len(idx) == 1:
-            G[0][pos[idx[0]]] += c / 2
-            G[pos[idx[0]]][0] += c / 2
+            G[last][pos[idx[0]]] += c / 2
+            G[pos[idx[0]]][last] += c / 2
         elif idx[0] == idx[1]:
             G[pos[idx[0]]][pos[idx[0]]] += c
         else:
             a, b = pos[idx[0]], pos[idx[1]]
             G[a][b] += c / 2
             G[b][a] += c / 2
-    return used, G
+    return G
 
 
-def _psd_class(G: list[list[Fraction]]) -> int:
-    """2 if positive definite, 1 if positive semidefinite, 0 otherwise (exact)."""
+def _pivots(G: list[list[Fraction]]) -> Optional[list[Fraction]]:
+    """Pivots of exact symmetric elimination if G is PSD, else None."""
     A = [row[:] for row in G]
     n = len(A)
-    definite = True
+    piv = []
     for k in range(n):
         p = A[k][k]
         if p < 0:
-            return 0
+            return None
+        piv.append(p)
         if p == 0:
-            definite = False
             if any(A[k][j] != 0 for j in range(k + 1, n)):
-                return 0
+                return None
             continue
         for i in range(k + 1, n):
             f = A[i][k] / p
             if f:
                 for j in range(k + 1, n):
                     A[i][j] -= f * A[k][j]
-    return 2 if definite else 1
+    return piv
 
 
 def _even_positive(g: PolyElement) -> bool:
@@ -469,25 +475,29 @@ def is_nonnegative(g: PolyElement) -> bool:
     """Sound (incomplete) test of ``g(x) >= 0`` for all real x.
 
     True when every term is an even monomial with positive coefficient, or
-    when ``deg g <= 2`` and its Gram matrix on (1, x) is PSD (exact LDL).
+    when ``deg g <= 2`` and its Gram matrix on (x, 1) is PSD (exact LDL).
     """
     if not g:
         return True
     if _even_positive(g):
         return True
     gram = _quadratic_gram(g)
-    return gram is not None and _psd_class(gram[1]) >= 1
+    return gram is not None and _pivots(gram) is not None
 
 
 def is_positive(g: PolyElement) -> bool:
     """Sound (incomplete) test of ``g(x) > 0`` for all real x.
 
     Even monomials with positive coefficients and a positive constant term;
-    or degree <= 2 with a positive definite Gram matrix on (1, x).
+    or degree <= 2 with a PSD Gram matrix on (x, 1) whose last pivot -- the
+    minimum value of g -- is positive.
     """
     if not g:
         return False
     if _even_positive(g) and g.coeff(1) > 0:
         return True
     gram = _quadratic_gram(g)
-    return gram is not None and _psd_class(gram[1]) == 2
+    if gram is None:
+        return False
+    piv = _pivots(gram)
+    return piv is not None and piv[-1] > 0

@@ -32,6 +32,7 @@ import sympy
 
 from .poly import (PolyElement, PolyRing, _fraction, as_fractions, compile_poly,
                    to_int_point)
+from ..export.printing import Printable
 
 __all__ = ["Condition", "Witness", "Region", "check_conditions"]
 
@@ -39,7 +40,7 @@ Condition = tuple[PolyElement, int]
 """``(g, +1)`` means ``g > 0``; ``(g, -1)`` means ``g < 0``."""
 
 
-class Witness(Mapping):
+class Witness(Printable, Mapping):
     """Immutable, hashable mapping Symbol -> sympy Rational (a rational point).
 
     >>> from sympy import symbols, Rational
@@ -148,7 +149,7 @@ def check_conditions(conditions, point) -> Optional[int]:
 
 
 @dataclass(frozen=True)
-class Region:
+class Region(Printable):
     """The open set ``{x : s*g(x) > 0 for every (g, s) in conditions}`` and a point of it.
 
     Equality and hashing use the conditions only (the witness is a proof,
