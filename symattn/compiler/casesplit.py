@@ -35,8 +35,11 @@ from ..graph.graph import ExpressionGraph
 from ..semialg.oracle import Feasible, Infeasible, Oracle
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region
+from ..export.printing import Printable
 from .matrix_rules import MatrixRules
 from .pool import SamplePool
+
+_DEFER = object()  # a branch the quick oracle left open, for the thorough pass
 
 __all__ = ["Budget", "CaseSplitter", "SplitResult", "UndecidedCase", "LeafPiece"]
 
@@ -60,7 +63,7 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class UndecidedCase:
+class UndecidedCase(Printable):
     """A sign-condition system no procedure decided, and why.
 
     ``conditions`` is the region so far plus the branch's new condition.
@@ -121,8 +124,9 @@ class CaseSplitter(MatrixRules):
 
     def __init__(self, ring: PolyRing, oracle: Oracle, pool: SamplePool,
                  budget: Budget | None = None, progress: bool | None = None,
-                 params: Mapping | None = None) -> None:
+                 params: Mapping | None = None, thorough: Oracle | None = None) -> None:
         self.ring, self.oracle, self.pool = ring, oracle, pool
+        self.thorough = thorough
         self.zero = ring.zero
         self.budget = budget or Budget()
         self.params = dict(params or {})
@@ -140,13 +144,17 @@ class CaseSplitter(MatrixRules):
         self.start = time.monotonic()
         self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
         self.exhausted = False
+        self.deferred: list[tuple[tuple[Condition, ...], _State, Callable]] = []
         root = _State((), {}, self.pool.all(), ())
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 20000))
         try:
             self._walk(0, {}, root)
+            self._retry_deferred()
         finally:
             sys.setrecursionlimit(limit)
+        # timing decides which branches were deferred: sort for a deterministic order
+        self.result.pieces.sort(key=lambda leaf: tuple(-s for s in leaf.pattern))
         elapsed = time.monotonic() - self.start
         self.progress.update(len(self.result.pieces), len(self.result.undecided), elapsed, final=self.progress.shown)
         self.result.stats.update(seconds=elapsed, exhausted=self.exhausted, oracle=dict(self.oracle.stats))
@@ -202,25 +210,49 @@ class CaseSplitter(MatrixRules):
             if self._out_of_budget():
                 self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
                 continue
+            def enter(sub, conditions=conditions, sh=sh):
+                child = _State(conditions, {**st.decided, h: sh}, sub, st.pattern)
+                self._relu(k, env, child, entries, e + 1, out + (g if sh * t > 0 else self.zero,),
+                           pat + (sh * t,), cols)
+
             sub = self._branch_points(conditions, st, signs == sh)
-            if sub is None:
-                continue
-            child = _State(conditions, {**st.decided, h: sh}, sub, st.pattern)
-            self._relu(k, env, child, entries, e + 1, out + (g if sh * t > 0 else self.zero,), pat + (sh * t,), cols)
+            if sub is _DEFER:
+                self.deferred.append((conditions, st, enter))
+            elif sub is not None:
+                enter(sub)
 
     def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray) -> np.ndarray | None:
         """Pool points of the branch; an oracle witness if none; None if empty or undecided."""
         sub = st.idx[inside]
         return sub if len(sub) else self._ask_oracle(conditions, st)
 
-    def _ask_oracle(self, conditions: tuple[Condition, ...], st: _State) -> np.ndarray | None:
+    def _ask_oracle(self, conditions: tuple[Condition, ...], st: _State, oracle: Oracle | None = None):
+        """Pool index array of a verified witness, None if empty; undecided is
+        deferred to the thorough pass when there is one, else recorded."""
         hint = self.pool.witness(int(st.idx[0]))
-        answer = self.oracle.decide(conditions, hint=hint, deadline=self.deadline)
+        answer = (oracle or self.oracle).decide(conditions, hint=hint, deadline=self.deadline)
         if isinstance(answer, Feasible):
             return np.array([self.pool.add(answer.witness)])
-        if not isinstance(answer, Infeasible):
-            self.result.undecided.append(UndecidedCase(conditions, answer.reason))
+        if isinstance(answer, Infeasible):
+            return None
+        if oracle is None and self.thorough is not None:
+            return _DEFER
+        self.result.undecided.append(UndecidedCase(conditions, answer.reason))
         return None
+
+    def _retry_deferred(self) -> None:
+        """Hard branches, with longer solver limits, after every easy one is done.
+
+        A branch entered here may defer further branches; they join the queue.
+        """
+        while self.deferred:
+            conditions, st, enter = self.deferred.pop(0)
+            if self._out_of_budget():
+                self.result.undecided.append(UndecidedCase(conditions, "not decided: budget exhausted"))
+                continue
+            sub = self._ask_oracle(conditions, st, self.thorough)
+            if sub is not None:
+                enter(sub)
 
     def _leaf(self, value, st: _State) -> None:
         region = Region(st.conditions, self.pool.witness(int(st.idx[0])))

@@ -30,12 +30,24 @@ _SMOOTH_HINTS = {
 }
 
 
+#: z3 limits (seconds) of the first pass, which decides the easy branches and
+#: defers the rest, and of the second pass over the deferred branches
+QUICK_TIMEOUTS = (0.05, 0.25)
+THOROUGH_TIMEOUTS = (1.0, 4.0, 15.0)
+
+
 def check_spline_ops(graph: ExpressionGraph) -> None:
-    """Raise :class:`NotASplineError` at the first node that is not piecewise polynomial."""
+    """Raise :class:`NotASplineError` at the first node that is not piecewise polynomial.
+
+    Smooth operations are reported before irrational scales: they are the
+    more fundamental obstacle.
+    """
     for v in graph.order:
         a = graph.attrs(v)
         if a[N.OP] in _SMOOTH_HINTS:
             raise NotASplineError(v, a[N.OP], a[N.PATH], _SMOOTH_HINTS[a[N.OP]])
+    for v in graph.order:
+        a = graph.attrs(v)
         if a[N.OP] == N.SCALE and not a[N.FACTOR].is_Rational:
             raise NotASplineError(v, a[N.OP], a[N.PATH],
                                   f"the scale {a[N.FACTOR]} is irrational; use a rational scale "
@@ -80,8 +92,9 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
                           for row in m.tolist()) for name, m in inputs_expr.items()}
     samples = default_samples(relu_entries(graph)) if samples is None else samples
     pool = SamplePool.random(ring, samples, seed=seed)
-    oracle = oracle or Oracle(ring, seed=seed)
-    splitter = CaseSplitter(ring, oracle, pool, Budget.of(budget), progress, params=params)
+    quick = oracle or Oracle(ring, seed=seed, z3_timeouts=QUICK_TIMEOUTS)
+    thorough = None if oracle is not None else Oracle(ring, seed=seed + 1, z3_timeouts=THOROUGH_TIMEOUTS)
+    splitter = CaseSplitter(ring, quick, pool, Budget.of(budget), progress, params=params, thorough=thorough)
     result = splitter.run(graph, inputs)
     pieces = tuple(Piece(leaf.region, leaf.polys, leaf.pattern) for leaf in result.pieces)
     return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
@@ -98,9 +111,9 @@ def compile(model, n: int | None = None, m: int | None = None, budget: Budget | 
     ``progress`` shows a status line (default: only in a terminal or notebook).
 
     >>> from symattn.nn import Attention
-    >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)
+    >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)   # scores x_i x_j: one wall x_0 x_1 = 0
     >>> len(s), s.complete, s.degree
-    (4, True, 3)
+    (2, True, 3)
     """
     graph = model if isinstance(model, ExpressionGraph) else trace(model, n=n, m=m)
     return compile_graph(graph, budget=budget, progress=progress, **options)
