@@ -32,6 +32,7 @@ from .graph.graph import ExpressionGraph, input_symbols
 from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
 from .compiler.casesplit import UndecidedCase
+from .export.printing import Printable
 
 __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
 
@@ -59,7 +60,7 @@ def _degree_in(g: PolyElement, nvars: int) -> int:
 
 
 @dataclass(frozen=True)
-class Piece:
+class Piece(Printable):
     """One region and the polynomial matrix the spline equals on it.
 
     ``polys`` is a tuple of rows of ``PolyElement``; ``value`` is the same as
@@ -93,7 +94,7 @@ class Piece:
 
 
 @dataclass(frozen=True)
-class MergedPiece:
+class MergedPiece(Printable):
     """A value and every region where the spline takes it."""
 
     regions: tuple[Region, ...]
@@ -107,7 +108,7 @@ class MergedPiece:
         return sympy.Or(*[r.as_relational() for r in self.regions])
 
 
-class PointPiece:
+class PointPiece(Printable):
     """The piece at a point, from one exact forward pass (no enumeration).
 
     ``pattern`` has the sign of every ReLU entry there (0 on a wall);
@@ -152,7 +153,7 @@ class PointPiece:
 
 
 @dataclass(eq=False)
-class Spline:
+class Spline(Printable):
     """The exact spline of a traced model.
 
     ``spline(X)`` (or ``spline(Y, Z)``, ``spline(X, Y)``, matching the
@@ -305,3 +306,20 @@ class Spline:
             }
         substitution = {sympy.sympify(k): sympy.sympify(v) for k, v in (substitution or {}).items()}
         return compile_graph(self.graph, budget=budget, progress=progress, substitution=substitution)
+
+    # -- showing and saving (symattn.export) -------------------------------
+    def to_json(self, path=None) -> str:
+        """The spline as JSON text, also written to ``path`` if given (:mod:`symattn.export.spline_file`)."""
+        from .export.spline_file import spline_to_json
+        return spline_to_json(self, path)
+
+    @classmethod
+    def from_json(cls, source) -> "Spline":
+        """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`)."""
+        from .export.spline_file import spline_from_json
+        return spline_from_json(source)
+
+    def plot(self, origin=None, directions=None, **options):
+        """Region map on a plane, or the graph along a line (:func:`symattn.export.plot.plot_spline`)."""
+        from .export.plot import plot_spline
+        return plot_spline(self, origin, directions, **options)

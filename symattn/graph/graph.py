@@ -9,8 +9,9 @@ from typing import Iterator
 import networkx as nx
 import sympy
 
-from ..errors import GraphLintError
+from ..errors import GraphLintError, ShapeError
 from . import nodes as N
+from ..export.printing import Printable
 
 __all__ = ["ExpressionGraph", "input_symbol", "input_symbols"]
 
@@ -36,7 +37,7 @@ def input_symbols(name: str, rows: int, cols: int) -> sympy.ImmutableMatrix:
 
 
 @dataclass(eq=False)
-class ExpressionGraph:
+class ExpressionGraph(Printable):
     """A traced model: a DAG of matrix operations (schema in :mod:`.nodes`).
 
     ``inputs`` maps each input name (``x``, ``y``, ``z``) to its node, in the
@@ -136,7 +137,12 @@ class ExpressionGraph:
                 raise GraphLintError(f"{where}: edges {sorted(g.predecessors(v))} != inputs {args}")
             if any(u >= v for u in args):
                 raise GraphLintError(f"{where}: an input id is not smaller than the node id")
-            expected = infer_shape(op, [g.nodes[u][N.SHAPE] for u in args], a, where)
+            if op == N.WEIGHT and tuple(a[N.VALUE].shape) != tuple(a[N.SHAPE]):
+                raise GraphLintError(f"{where}: shape {a[N.SHAPE]} but the weight is {a[N.VALUE].shape}")
+            try:
+                expected = infer_shape(op, [g.nodes[u][N.SHAPE] for u in args], a, where)
+            except ShapeError as e:
+                raise GraphLintError(f"{where}: {e}") from None
             if tuple(a[N.SHAPE]) != expected:
                 raise GraphLintError(f"{where}: shape {a[N.SHAPE]} but {op} gives {expected}")
         for name, v in self.inputs.items():
@@ -175,6 +181,11 @@ class ExpressionGraph:
 
     def __repr__(self) -> str:
         return f"<ExpressionGraph: {len(self)} nodes, output {self.shape}>"
+
+    def draw(self, ax=None, with_paths: bool = False):
+        """A matplotlib picture of the graph (:func:`symattn.export.draw.draw_graph`)."""
+        from ..export.draw import draw_graph
+        return draw_graph(self, ax=ax, with_paths=with_paths)
 
 
 def _detail(a: dict) -> str:

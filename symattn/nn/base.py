@@ -11,6 +11,7 @@ from ..errors import ShapeError, UnsupportedOperationError
 from ..graph.builder import GraphBuilder
 from ..graph.graph import ExpressionGraph
 from ..weights import Rationalize, exact_matrix, exact_row, exact_scalar
+from ..export.printing import Printable
 
 __all__ = ["Module", "ACTIVATIONS", "check_activation", "join"]
 
@@ -31,7 +32,7 @@ def check_activation(activation: str, path: str, allowed: tuple[str, ...] = ACTI
     return activation
 
 
-class Module:
+class Module(Printable):
     """An immutable model component with exact weights.
 
     Subclasses are frozen dataclasses.  They declare ``input_names`` (which

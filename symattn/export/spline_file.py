@@ -1,0 +1,281 @@
+"""The spline file: a compiled spline as JSON, exact, re-checked when read.
+
+Format, version 1 (fields in this order)::
+
+    {
+      "format": "symattn-spline", "version": 1,
+      "n": 2, "m": null, "parameters": {...},          # as in the model file
+      "model": {...},                                   # the model, to re-trace the graph
+      "substitution": {"x[0,0]": "t[0] + 1/2", ...},    # restricted splines only
+      "variables": ["x[0,0]", ...],                     # the spline's own variables
+      "complete": true,
+      "pieces": [{"conditions": [["x[0,0]**2 + x[0,1]**2", 1], ...],   # g > 0 (1) or g < 0 (-1)
+                  "witness": {"x[0,0]": "1/8", ...},
+                  "pattern": [1, 1, -1, ...],                          # ReLU signs in graph order
+                  "value": [["x[0,0]**3 + ...", ...], ...]}, ...],
+      "undecided": [{"conditions": [...], "reason": "..."}],
+      "stats": {...}                                    # informative only
+    }
+
+Polynomials are strings read by :func:`~symattn.export.expressions.parse_exact`
+(no ``eval``).  Reading re-traces the model and rebuilds every region,
+which re-checks its witness exactly; it then recomputes each piece from the
+model: the ReLU signs at the witness must be the stored pattern, and the
+walk along that pattern must give exactly the stored conditions and
+polynomials.  ``complete`` is the claim stored in the file: the emptiness
+proofs of the other sign systems are not stored, so they are not re-run.
+
+>>> import symattn
+>>> from symattn.nn import FeedForward
+>>> s = symattn.compile(FeedForward([[1, -1]], None, [[1], [1]], None), n=1)
+>>> t = spline_from_json(spline_to_json(s))
+>>> [p.value for p in t.pieces] == [p.value for p in s.pieces], t.complete
+(True, True)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import sympy
+
+from ..compiler.casesplit import UndecidedCase
+from ..errors import SymattnError
+from ..graph.graph import ExpressionGraph, input_symbols
+from ..graph.trace import trace
+from ..semialg.poly import polynomial_ring
+from ..semialg.region import Region, Witness
+from ..spline import Piece, PointPiece, Spline
+from .model_file import (_module_to_dict, model_field, parameter_symbol, parameters_field,
+                         parameters_to_dict, read_document)
+from .jsontext import dumps
+from .reader import Field, ModelFileError
+
+__all__ = ["FORMAT", "VERSION", "spline_to_dict", "spline_from_dict", "spline_to_json", "spline_from_json",
+           "save_spline", "load_spline", "spline_frame", "tokens_of"]
+
+FORMAT = "symattn-spline"
+VERSION = 1
+
+
+def tokens_of(graph: ExpressionGraph) -> tuple[int | None, int | None]:
+    """``(n, m)``: the encoder and decoder token counts the graph was traced with."""
+    n = next((graph.input_shape(k)[0] for k in ("x", "z") if k in graph.inputs), None)
+    m = graph.input_shape("y")[0] if "y" in graph.inputs else None
+    return n, m
+
+
+def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, sympy.Expr]):
+    """``(variables, parameters, ring, symbolic_inputs)`` of the spline of ``graph`` under ``substitution``.
+
+    The same set-up as :func:`symattn.compiler.compile_graph` makes before
+    its case split, so a spline read from a file lives in the same ring.
+    """
+    fixed = {p for p in graph.parameters if p in substitution}
+    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
+                   for name in graph.inputs}
+    new_symbols: set[sympy.Symbol] = set()
+    for mat in inputs_expr.values():
+        new_symbols |= mat.free_symbols
+    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
+        sorted(new_symbols - set(graph.variables), key=str))
+    parameters = tuple(p for p in graph.parameters if p not in fixed)
+    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
+        (sympy.Symbol("_unused", real=True),))
+    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
+                          for row in mat.tolist()) for name, mat in inputs_expr.items()}
+    return variables, parameters, ring, inputs
+
+
+# -- writing ----------------------------------------------------------------------
+def _text(g) -> str:
+    """A polynomial as text (the ring's own printing: fast, and read back exactly by parse_exact)."""
+    return str(g)
+
+
+def _conditions(conditions) -> list:
+    return [[_text(g), s] for g, s in conditions]
+
+
+def _exact_json(value: Any) -> Any:
+    """Stats as JSON: numbers, strings, nested dicts; anything else as its text."""
+    if isinstance(value, dict):
+        return {str(k): _exact_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_exact_json(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def spline_to_dict(spline: Spline) -> dict:
+    """The spline file document of ``spline``."""
+    model = spline.graph.model
+    if model is None:
+        raise SymattnError("this spline's graph was not traced from a module, so there is no model to store")
+    n, m = tokens_of(spline.graph)
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "n": n, "m": m}
+    if spline.graph.parameters:
+        doc["parameters"] = parameters_to_dict(spline.graph.parameters)
+    doc["model"] = _module_to_dict(model)
+    if spline.substitution:
+        doc["substitution"] = {str(k): sympy.sstr(v) for k, v in spline.substitution.items()}
+    doc["variables"] = [str(v) for v in spline.variables]
+    doc["complete"] = spline.complete
+    doc["pieces"] = [{
+        "conditions": _conditions(p.conditions),
+        "witness": {str(s): str(v) for s, v in p.witness.pairs},
+        "pattern": list(p.pattern),
+        "value": [[_text(g) for g in row] for row in p.polys],
+    } for p in spline.pieces]
+    doc["undecided"] = [{"conditions": _conditions(u.conditions), "reason": u.reason} for u in spline.undecided]
+    doc["stats"] = _exact_json(spline.stats)
+    return doc
+
+
+def spline_to_json(spline: Spline, path: str | Path | None = None) -> str:
+    """The JSON text of ``spline``; also written to ``path`` when given."""
+    text = dumps(spline_to_dict(spline)) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+save_spline = spline_to_json
+
+
+# -- reading ----------------------------------------------------------------------
+def _polynomial(f: Field, ring, symbols: Mapping[str, sympy.Symbol]):
+    e = f.expression(symbols)
+    try:
+        return ring.from_expr(e) if e.free_symbols else ring.ground_new(e)
+    except (ValueError, TypeError, sympy.CoercionFailed) as exc:
+        raise f.fail(f"not a polynomial in the spline's variables: {exc}") from None
+
+
+def _conditions_field(f: Field, ring, symbols) -> tuple:
+    out = []
+    for item in f.list():
+        g, s = item.list(2)
+        sign = s.integer()
+        if sign not in (1, -1):
+            raise s.fail(f"a condition's sign is 1 (g > 0) or -1 (g < 0), not {sign}")
+        out.append((_polynomial(g, ring, symbols), sign))
+    return tuple(out)
+
+
+def _witness_field(f: Field, ring, symbols) -> Witness:
+    values = {}
+    for name, v in f.items():
+        if name not in symbols:
+            raise v.fail("not a variable or parameter of the spline")
+        value = v.expression({})
+        if not value.is_Rational:
+            raise v.fail(f"{value} is not a rational number")
+        values[symbols[name]] = value
+    missing = [str(s) for s in ring.symbols if s not in values]
+    if missing:
+        raise f.fail(f"no value for {', '.join(missing)}")
+    return Witness({s: values[s] for s in ring.symbols})
+
+
+def _check_piece(spline: Spline, piece: Piece, f: Field) -> None:
+    """Recompute the piece from the model at its witness and compare.
+
+    One exact forward pass gives the ReLU signs there (they must be the
+    stored pattern); the polynomial walk along that pattern gives the
+    conditions and the value (they must be the stored ones).
+    """
+    try:
+        at = spline.piece_at(dict(piece.witness))
+    except SymattnError as e:
+        raise f.key("witness").fail(str(e)) from None
+    if at.pattern != piece.pattern:
+        raise f.key("pattern").fail("the model's ReLU signs at the witness are different")
+    model = PointPiece(spline, at.point, at.pattern, at.output, None)   # recomputed, not looked up
+    if set(model.conditions) != set(piece.conditions):
+        raise f.key("conditions").fail("not the conditions the model gives along the pattern")
+    if model.polys != piece.polys:
+        raise f.key("value").fail("not the polynomials the model gives along the pattern")
+
+
+def spline_from_dict(doc: Any, source: str | None = None) -> Spline:
+    """Rebuild a spline from its document, re-checking every witness and piece."""
+    root = Field(doc, "")
+    try:
+        root.object(("format", "version", "n", "m", "parameters", "model", "substitution", "variables",
+                     "complete", "pieces", "undecided", "stats"))
+        if root.key("format").string() != FORMAT:
+            raise root.key("format").fail(f"expected {FORMAT!r}")
+        if root.key("version").integer() != VERSION:
+            raise root.key("version").fail(f"this symattn reads version {VERSION}")
+        declared = parameters_field(root)
+        model = model_field(Field(root.key("model").value, "model", new_symbol=parameter_symbol), declared)
+        n = root.key("n").integer(1) if root.has("n") else None
+        m = root.key("m").integer(1) if root.has("m") else None
+        try:
+            graph = trace(model, n=n, m=m)
+        except (ValueError, TypeError) as e:
+            raise root.key("model").fail(f"cannot be traced with n={n}, m={m}: {e}") from None
+        symbols = {str(s): s for s in graph.variables + graph.parameters}
+        substitution = {}
+        if root.has("substitution"):
+            new = lambda name: symbols.setdefault(name, sympy.Symbol(name, real=True))  # noqa: E731
+            for name, value in root.key("substitution").items():
+                if name not in symbols:
+                    raise value.fail("not a variable or parameter of the model")
+                substitution[symbols[name]] = Field(value.value, value.path, new_symbol=new).expression(symbols)
+        variables, parameters, ring, inputs = spline_frame(graph, substitution)
+        listed = [f.string() for f in root.key("variables").list()]
+        if listed != [str(v) for v in variables]:
+            raise root.key("variables").fail(f"expected {[str(v) for v in variables]} for this model")
+        own = {str(s): s for s in ring.symbols}
+        pieces = []
+        for f in root.key("pieces", []).list():
+            f.object(("conditions", "witness", "pattern", "value"))
+            conditions = _conditions_field(f.key("conditions", []), ring, own)
+            witness = _witness_field(f.key("witness"), ring, own)
+            try:
+                region = Region(conditions, witness)
+            except ValueError as e:
+                raise f.key("witness").fail(str(e)) from None
+            pattern = tuple(s.integer() for s in f.key("pattern", []).list())
+            value = tuple(tuple(_polynomial(e, ring, own) for e in row.list(graph.shape[1]))
+                          for row in f.key("value").list(graph.shape[0]))
+            pieces.append((f, Piece(region, value, pattern)))
+        undecided = tuple(UndecidedCase(_conditions_field(u.key("conditions", []), ring, own), u.key("reason").string())
+                          for u in root.key("undecided", []).list())
+        complete = root.key("complete").boolean()
+        if complete and undecided:
+            raise root.key("complete").fail("a spline with undecided sign systems is not complete")
+        stats = root.key("stats", {}).object()
+        spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters,
+                        pieces=tuple(p for _, p in pieces), complete=False, undecided=undecided,
+                        symbolic_inputs=inputs, substitution=substitution, stats=dict(stats))
+        for f, piece in pieces:
+            _check_piece(spline, piece, f)
+        if len({p.pattern for _, p in pieces}) != len(pieces):
+            raise root.key("pieces").fail("two pieces have the same pattern")
+        spline = replace(spline, complete=complete)
+    except ModelFileError as e:
+        raise ModelFileError(e.path, e.reason, source) from None
+    return spline
+
+
+def spline_from_json(source: str | Path) -> Spline:
+    """Read a spline from JSON text, or from a file when ``source`` is a path."""
+    if isinstance(source, Path) or not source.lstrip().startswith("{"):
+        return load_spline(source)
+    try:
+        doc = json.loads(source)
+    except json.JSONDecodeError as e:
+        raise ModelFileError("", f"not valid JSON: {e}") from None
+    return spline_from_dict(doc)
+
+
+def load_spline(path: str | Path) -> Spline:
+    """Read a spline file."""
+    return spline_from_dict(read_document(path), source=str(path))
