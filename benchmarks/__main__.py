@@ -13,6 +13,9 @@ import subprocess
 import sys
 
 from benchmarks.run_case import CASES
+from symattn.realize.examples import EXAMPLES as REALIZE_EXAMPLES
+
+REALIZE_CASES = [f"realize_{name}" for name in REALIZE_EXAMPLES]
 
 TARGETS = {
     "ffn_2_8": "37 regions, complete, < 0.5 s",
@@ -21,6 +24,7 @@ TARGETS = {
     "attention_n4_p3": ">= 20,000 witnessed regions in 60 s, < 2 GB",
     "encoder_block_n2_p2": "complete, < 60 s",
     "piece_at": "< 100 ms per query",
+    **{case: "proved, < 60 s (realize + verify)" for case in REALIZE_CASES},
 }
 
 
@@ -36,11 +40,11 @@ def _fmt(v, digits=2):
 
 def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
-    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at"])
+    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at"] + REALIZE_CASES)
     ap.add_argument("--seconds", type=float, default=None, help="compile budget per case")
     args = ap.parse_args()
     header = ["case", "regions", "complete", "undecided", "seconds", "peak MB",
-              "base regions", "base complete", "base s", "ratio", "target"]
+              "base regions", "base complete", "base s", "ratio", "target", "note"]
     rows = []
     for name in args.cases:
         cmd = [sys.executable, "-m", "benchmarks.run_case", name]
@@ -52,13 +56,16 @@ def main() -> int:
             rows.append([name, "error"] + [""] * (len(header) - 2))
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        if r["regions"] is None or (r["complete"] and r["base_complete"]):
+        if "proved" in r:                 # a realization: no baseline, the proof is the result
+            ratio = "proved" if r["proved"] else "NOT proved"
+        elif r["regions"] is None or (r["complete"] and r["base_complete"]):
             ratio = f"{r['base_seconds'] / r['seconds']:.1f}x faster"
         else:
             ratio = f"{r['regions'] / max(1, r['base_regions']):.1f}x regions"
         rows.append([r["case"], _fmt(r["regions"]), _fmt(r["complete"]), _fmt(r["undecided"]),
                      _fmt(r["seconds"], 3), _fmt(r["peak_mb"], 0), _fmt(r["base_regions"]),
-                     _fmt(r["base_complete"]), _fmt(r["base_seconds"], 3), ratio, TARGETS.get(name, "")])
+                     _fmt(r["base_complete"]), _fmt(r["base_seconds"], 3), ratio, TARGETS.get(name, ""),
+                     r.get("note", "")])
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))

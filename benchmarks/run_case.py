@@ -52,6 +52,19 @@ def run_compile(name: str, seconds: float | None) -> dict:
     return row
 
 
+def run_realize(example: str) -> dict:
+    """Realize a named target (symattn.realize.examples), compile it back and prove it equal."""
+    from symattn.realize.examples import bench_row
+
+    row = bench_row(example)
+    return dict(case=row["case"], regions=row["regions"], complete=row["complete"],
+                undecided=0 if row["complete"] else None, seconds=row["realize_seconds"] + row["verify_seconds"],
+                peak_mb=peak_mb(), base_regions=None, base_complete=None, base_seconds=None, base_undecided=None,
+                proved=row["proved"],
+                note=(f"{row['blocks']} blocks, {row['heads']} heads, width {row['width']}, {row['hidden']} units; "
+                      f"realize {row['realize_seconds']:.2f} s + verify {row['verify_seconds']:.2f} s"))
+
+
 def run_piece_at() -> dict:
     from symattn.interpret import ExactInterpreter
     from symattn.spline import Spline
@@ -77,5 +90,10 @@ def run_piece_at() -> dict:
 if __name__ == "__main__":
     name = sys.argv[1]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else None
-    row = run_piece_at() if name == "piece_at" else run_compile(name, seconds)
+    if name == "piece_at":
+        row = run_piece_at()
+    elif name.startswith("realize_"):
+        row = run_realize(name[len("realize_"):])
+    else:
+        row = run_compile(name, seconds)
     print(json.dumps(row))

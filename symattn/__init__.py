@@ -33,3 +33,17 @@ __all__ = [
     "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",
     "GraphLintError", "UnsupportedOperationError",
 ]
+
+from .export import ModelFileError, Printable, export_latex, load_model, save_model, to_latex
+from .interop import from_torch, to_torch
+from .realize import (
+    CPWL, CertificateInputError, Check, DiscontinuityError, MaxMin, NoCertificateError, Proof,
+    Realization, UnivariateSpline, certificate, realize,
+)
+
+__all__ += [
+    "Printable", "ModelFileError", "export_latex", "to_latex", "load_model", "save_model",
+    "from_torch", "to_torch",
+    "MaxMin", "UnivariateSpline", "CPWL", "certificate", "realize", "Realization", "Proof", "Check",
+    "NoCertificateError", "DiscontinuityError", "CertificateInputError",
+]
