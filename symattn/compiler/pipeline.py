@@ -18,7 +18,7 @@ from ..semialg.poly import polynomial_ring
 from .casesplit import Budget, CaseSplitter
 from .pool import SamplePool
 
-__all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples"]
+__all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
 
 _SMOOTH_HINTS = {
     N.SOFTMAX: "softmax is smooth, not piecewise polynomial; evaluate it with the symbolic "
@@ -64,6 +64,30 @@ def default_samples(entries: int) -> int:
     return min(262_144, 2048 * 2 ** min(entries // 2, 7))
 
 
+def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any]):
+    """``(variables, parameters, ring, symbolic_inputs)`` of the spline of ``graph`` under ``substitution``.
+
+    Variables are the graph's own that survive the substitution, then the
+    new ones it brings in (sorted by name); fixed parameters drop out.  The
+    inputs are the input matrices as polynomials of that ring.  A spline read
+    from a file is rebuilt in the same frame.
+    """
+    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
+                   for name in graph.inputs}
+    new_symbols: set[sympy.Symbol] = set()
+    for mat in inputs_expr.values():
+        new_symbols |= mat.free_symbols
+    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
+        sorted(new_symbols - set(graph.variables), key=str))
+    parameters = tuple(p for p in graph.parameters if p not in substitution)
+    # a constant spline still needs a ring: give it a placeholder generator
+    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
+        (sympy.Symbol("_unused", real=True),))
+    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
+                          for row in mat.tolist()) for name, mat in inputs_expr.items()}
+    return variables, parameters, ring, inputs
+
+
 def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = None,
                   progress: bool | None = None, substitution: Mapping[sympy.Symbol, Any] | None = None,
                   samples: int | None = None, seed: int = 0, oracle: Oracle | None = None):
@@ -78,18 +102,7 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     check_spline_ops(graph)
     substitution = dict(substitution or {})
     params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
-    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
-                   for name in graph.inputs}
-    new_symbols = set()
-    for m in inputs_expr.values():
-        new_symbols |= m.free_symbols
-    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
-        sorted(new_symbols - set(graph.variables), key=str))
-    parameters = tuple(p for p in graph.parameters if p not in params)
-    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
-        (sympy.Symbol("_unused", real=True),))
-    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
-                          for row in m.tolist()) for name, m in inputs_expr.items()}
+    variables, parameters, ring, inputs = spline_frame(graph, substitution)
     samples = default_samples(relu_entries(graph)) if samples is None else samples
     pool = SamplePool.random(ring, samples, seed=seed)
     quick = oracle or Oracle(ring, seed=seed, z3_timeouts=QUICK_TIMEOUTS)

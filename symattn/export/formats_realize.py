@@ -23,7 +23,7 @@ inheriting :class:`~symattn.export.printing.Printable`; documents
 from __future__ import annotations
 
 from ..realize import MaxMin, Proof, Realization
-from ..realize.sequential import Sequential
+from ..nn.sequential import Sequential
 from .formats_nn import Anatomy, anatomy
 from .latex import lines_block, text
 from .names import indexed_names

@@ -52,7 +52,8 @@ import sympy
 
 from ..errors import SymattnError
 from ..nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, EncoderBlock, FeedForward,
-                  LayerNorm, Linear, MaskedAttention, MultiHeadAttention, Transformer)
+                  Identity, LayerNorm, Linear, MaskedAttention, MultiHeadAttention, ReLU, Sequential,
+                  Transformer)
 from ..nn.base import ACTIVATIONS, Module
 from .jsontext import dumps
 from .names import INDEXED
@@ -65,8 +66,9 @@ FORMAT = "symattn-model"
 VERSION = 1
 
 # field kinds
-MATRIX, ROW, WEIGHT, ALGEBRAIC, ACTIVATION, MASK, MODULE, MODULES, NORM, BOOL, NAMES = (
-    "matrix", "row", "weight", "algebraic", "activation", "mask", "module", "modules", "norm", "bool", "names")
+MATRIX, ROW, WEIGHT, ALGEBRAIC, ACTIVATION, MASK, MODULE, MODULES, NORM, BOOL, NAMES, COUNT = (
+    "matrix", "row", "weight", "algebraic", "activation", "mask", "module", "modules", "norm", "bool", "names",
+    "count")
 
 _ATTENTION = (("Q", MATRIX), ("K", MATRIX), ("V", MATRIX), ("activation", ACTIVATION), ("mask", MASK),
               ("scale", ALGEBRAIC), ("beta", WEIGHT), ("bq", ROW), ("bk", ROW), ("bv", ROW))
@@ -88,14 +90,10 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
     "Encoder": (Encoder, (("blocks", MODULES),)),
     "Decoder": (Decoder, (("blocks", MODULES),)),
     "Transformer": (Transformer, (("encoder", MODULE), ("decoder", MODULE), ("final", MODULE))),
+    "Sequential": (Sequential, (("modules", MODULES), ("names", NAMES))),
+    "ReLU": (ReLU, (("features", COUNT),)),
+    "Identity": (Identity, (("features", COUNT),)),
 }
-
-try:  # the pipeline a realization builds: embed -> encoder -> readout
-    from ..realize.sequential import Sequential
-except ImportError:  # an installation without symattn.realize
-    pass
-else:
-    SCHEMA["Sequential"] = (Sequential, (("modules", MODULES), ("names", NAMES)))
 
 #: constructor arguments without a default that a file may leave out (as None)
 _OPTIONAL = {"b1", "b2"}
@@ -240,6 +238,12 @@ def _decode(kind: str, f: Field, symbols: Mapping[str, sympy.Symbol]) -> Any:
         return f.boolean()
     if kind == NAMES:
         return [item.string() for item in f.list()]
+    if kind == COUNT:
+        if f.value is None:
+            return None
+        if not isinstance(f.value, int) or isinstance(f.value, bool) or f.value < 1:
+            raise f.fail(f"expected a positive whole number, got {f.value!r}")
+        return f.value
     if kind == MASK:
         if isinstance(f.value, str):
             return f.string(("causal",))
@@ -267,7 +271,9 @@ def model_field(f: Field, symbols: Mapping[str, sympy.Symbol]) -> Module:
         kwargs.setdefault("b2", None)
     try:
         module = cls(**kwargs)
-        if not (isinstance(module, LayerNorm) and module.gamma is None):
+        width_free = (isinstance(module, LayerNorm) and module.gamma is None) or (
+            isinstance(module, (ReLU, Identity)) and module.features is None)
+        if not width_free:  # a width-free layer takes its width from its neighbours
             module.input_features()  # checks that the weights fit together
     except (SymattnError, TypeError, ValueError) as e:
         raise f.fail(f"{name}: {e}") from None

@@ -43,10 +43,10 @@ from typing import Any, Mapping
 import sympy
 
 from ..compiler.casesplit import UndecidedCase
+from ..compiler.pipeline import spline_frame
 from ..errors import SymattnError
-from ..graph.graph import ExpressionGraph, input_symbols
+from ..graph.graph import ExpressionGraph
 from ..graph.trace import trace
-from ..semialg.poly import polynomial_ring
 from ..semialg.region import Region, Witness
 from ..spline import Piece, PointPiece, Spline
 from .model_file import (_module_to_dict, model_field, parameter_symbol, parameters_field,
@@ -55,7 +55,7 @@ from .jsontext import dumps
 from .reader import Field, ModelFileError
 
 __all__ = ["FORMAT", "VERSION", "spline_to_dict", "spline_from_dict", "spline_to_json", "spline_from_json",
-           "save_spline", "load_spline", "spline_frame", "tokens_of"]
+           "save_spline", "load_spline", "tokens_of"]
 
 FORMAT = "symattn-spline"
 VERSION = 1
@@ -66,28 +66,6 @@ def tokens_of(graph: ExpressionGraph) -> tuple[int | None, int | None]:
     n = next((graph.input_shape(k)[0] for k in ("x", "z") if k in graph.inputs), None)
     m = graph.input_shape("y")[0] if "y" in graph.inputs else None
     return n, m
-
-
-def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, sympy.Expr]):
-    """``(variables, parameters, ring, symbolic_inputs)`` of the spline of ``graph`` under ``substitution``.
-
-    The same set-up as :func:`symattn.compiler.compile_graph` makes before
-    its case split, so a spline read from a file lives in the same ring.
-    """
-    fixed = {p for p in graph.parameters if p in substitution}
-    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
-                   for name in graph.inputs}
-    new_symbols: set[sympy.Symbol] = set()
-    for mat in inputs_expr.values():
-        new_symbols |= mat.free_symbols
-    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
-        sorted(new_symbols - set(graph.variables), key=str))
-    parameters = tuple(p for p in graph.parameters if p not in fixed)
-    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
-        (sympy.Symbol("_unused", real=True),))
-    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
-                          for row in mat.tolist()) for name, mat in inputs_expr.items()}
-    return variables, parameters, ring, inputs
 
 
 # -- writing ----------------------------------------------------------------------

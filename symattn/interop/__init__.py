@@ -19,7 +19,7 @@ from typing import Any
 
 from .graph_model import GraphModel
 from .imported import ImportedModel
-from .modules import Identity, ReLU, Sequential
+from ..nn.sequential import Identity, ReLU, Sequential
 
 __all__ = ["from_torch", "to_torch", "Sequential", "ReLU", "Identity", "GraphModel", "ImportedModel"]
 

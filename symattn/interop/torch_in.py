@@ -7,9 +7,9 @@ with torch.fx (:mod:`symattn.interop.fx`).
 PyTorch                             symattn
 ==================================  =============================================
 ``nn.Linear``                       :class:`~symattn.nn.Linear` (``W = weight.T``)
-``nn.ReLU`` / ``nn.Identity``,      :class:`~symattn.interop.modules.ReLU` /
-``nn.Dropout`` (eval)               :class:`~symattn.interop.modules.Identity`
-``nn.Sequential``                   :class:`~symattn.interop.modules.Sequential`
+``nn.ReLU`` / ``nn.Identity``,      :class:`~symattn.nn.sequential.ReLU` /
+``nn.Dropout`` (eval)               :class:`~symattn.nn.sequential.Identity`
+``nn.Sequential``                   :class:`~symattn.nn.sequential.Sequential`
 ``nn.LayerNorm`` (last dim)         :class:`~symattn.nn.LayerNorm`
 ``nn.MultiheadAttention``           :class:`~symattn.nn.MultiHeadAttention` (see :mod:`.mha`)
 ``nn.TransformerEncoderLayer``      :class:`~symattn.nn.EncoderBlock` (relu FFN, both ``norm_first``)
@@ -76,7 +76,7 @@ from .convert import exact_number, exact_tensor
 from .imported import ImportedModel
 from .masks import keep_mask
 from .mha import convert_mha
-from .modules import Identity, ReLU, Sequential
+from ..nn.sequential import Identity, ReLU, Sequential
 
 __all__ = ["from_torch", "Reader"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sympy
 
-from ..graph import nodes as N
 from ..graph.graph import input_symbols
 from .sympy_rules import SympyInterpreter
 

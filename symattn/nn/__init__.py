@@ -5,9 +5,10 @@ from .base import Module
 from .blocks import Decoder, DecoderBlock, Encoder, EncoderBlock, Transformer
 from .feedforward import FeedForward, Linear
 from .norms import LayerNorm
+from .sequential import Identity, ReLU, Sequential
 
 __all__ = [
     "Module", "Linear", "FeedForward", "Attention", "MaskedAttention", "CrossAttention",
     "MultiHeadAttention", "LayerNorm", "EncoderBlock", "DecoderBlock", "Encoder", "Decoder",
-    "Transformer", "causal_mask",
+    "Transformer", "Sequential", "ReLU", "Identity", "causal_mask",
 ]

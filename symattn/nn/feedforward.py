@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import InitVar, dataclass
 from typing import Any
 
-import sympy
-
 from ..graph.builder import GraphBuilder
 from ..weights import Rationalize
 from .base import Module, check_activation

@@ -22,7 +22,7 @@ from .inputs import CPWL, Cell, UnivariateSpline
 from .maxmin import MaxMin
 from .proof import Check, Proof
 from .realization import Realization, Sizes
-from .sequential import Sequential
+from ..nn.sequential import Sequential
 
 __all__ = [
     "MaxMin", "UnivariateSpline", "CPWL", "Cell", "certificate", "realize", "Realization", "Sizes",

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 import sympy
 
 from ..nn import Attention, Encoder, EncoderBlock, FeedForward, Linear, MultiHeadAttention
-from .sequential import Sequential
+from ..nn.sequential import Sequential
 
 __all__ = ["Vec", "Layout", "Head", "Unit", "Block", "Program", "Assembled"]
 

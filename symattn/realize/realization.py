@@ -28,7 +28,7 @@ import sympy
 from ..nn import Encoder, Linear
 from .errors import CertificateInputError
 from .program import Assembled, Program
-from .sequential import Sequential
+from ..nn.sequential import Sequential
 from ..export.printing import Printable
 
 __all__ = ["Realization", "Sizes"]

@@ -1,9 +1,9 @@
-"""Small modules that imported models need: composition, entrywise ReLU, identity.
+"""Composition, entrywise ReLU and identity.
 
-PyTorch models are often an ``nn.Sequential`` of layers with a bare
-``nn.ReLU`` between them.  These are their symattn counterparts; like every
-:class:`~symattn.nn.Module` they are immutable, exact, traceable and
-callable, and need no PyTorch.
+``Sequential`` traces a pipeline as one model (a realization is
+``embed → encoder → readout``; a PyTorch ``nn.Sequential`` of layers with
+bare ``nn.ReLU`` between them imports as one).  Stage ``k`` is traced under
+the path ``names[k]``.
 
 >>> from symattn.nn import Linear
 >>> net = Sequential([Linear([[1, -1]]), ReLU(), Linear([[1], [1]])])    # |x|
@@ -21,7 +21,7 @@ from typing import Sequence
 
 from ..errors import ShapeError
 from ..graph.builder import GraphBuilder
-from ..nn.base import Module, join
+from .base import Module, join
 
 __all__ = ["Sequential", "ReLU", "Identity"]
 
