@@ -47,7 +47,7 @@ from typing import Any
 import sympy
 
 from ..semialg.poly import PolyElement, evaluate, is_affine
-from .decide import Empty, NonEmpty, emptiness
+from .decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, NoCertificateError, RealizeError
 from .inputs import CPWL, UnivariateSpline
 from .maxmin import MaxMin
@@ -158,9 +158,9 @@ def _pieces_above(f: CPWL) -> list[tuple[PolyElement, ...]]:
             if evaluate(d, region.witness) < 0:
                 continue                     # g < g_c at a point of the cell
             answer = emptiness(f.ring, region.conditions + ((d, -1),), hint=region.witness)
-            if isinstance(answer, Empty):
+            if isinstance(answer, Infeasible):
                 members.append(g)
-            elif not isinstance(answer, NonEmpty):
+            elif not isinstance(answer, Feasible):
                 raise RealizeError(f"cell {k}: could not decide whether {g.as_expr()} ≥ {g_c.as_expr()} "
                                    f"there ({answer.reason})")
         out.append(tuple(members))
@@ -194,7 +194,7 @@ def _minimum_below_f(f: CPWL, terms: list[PolyElement]) -> bool:
         if min(evaluate(u - g_c, region.witness) for u in terms) > 0:
             return False
         answer = emptiness(f.ring, region.conditions + tuple((u - g_c, 1) for u in terms), hint=region.witness)
-        if not isinstance(answer, Empty):
+        if not isinstance(answer, Infeasible):
             return False
     return True
 

@@ -33,7 +33,7 @@ import sympy
 from ..semialg.poly import PolyElement, PolyRing, as_fractions, evaluate, evaluate_fractions, is_affine
 from ..semialg.region import Condition, Region
 from ..weights import exact_scalar
-from .decide import Empty, NonEmpty, emptiness
+from .decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, DiscontinuityError
 from .polyhedra import point_in
 from .polys import as_poly, check_variables, ring_of, total_degree
@@ -269,9 +269,9 @@ class CPWL:
         if not conds:
             return Region.whole(ring)
         answer = emptiness(ring, conds)
-        if isinstance(answer, NonEmpty):
+        if isinstance(answer, Feasible):
             return Region(conds, answer.witness)
-        if isinstance(answer, Empty):
+        if isinstance(answer, Infeasible):
             raise CertificateInputError(where, f"the cell is empty ({answer.reason})")
         raise CertificateInputError(where, f"could not decide whether the cell is empty ({answer.reason})")
 

@@ -40,7 +40,7 @@ import sympy
 
 from ..semialg.poly import PolyElement, PolyRing, evaluate
 from ..semialg.region import Condition, Region
-from .decide import Empty, NonEmpty, Unknown, emptiness
+from .decide import Feasible, Infeasible, Undecided, emptiness
 from .errors import CertificateInputError
 from .inputs import CPWL, Cell, UnivariateSpline
 from .maxmin import MaxMin
@@ -60,7 +60,7 @@ class RegionVerdict:
 
 
 def _how(answer) -> str:
-    return answer.reason.split(":", 1)[0] if isinstance(answer, (Empty, Unknown)) else "witness"
+    return answer.reason.split(":", 1)[0] if isinstance(answer, (Infeasible, Undecided)) else "witness"
 
 
 class _MaxMinView:
@@ -91,12 +91,12 @@ class _MaxMinView:
                 if not d:
                     continue
                 answer = emptiness(self.ring, region.conditions + ((d, -1),), hint=w)
-                if isinstance(answer, NonEmpty):
+                if isinstance(answer, Feasible):
                     if self.value(answer.witness) != evaluate(P, answer.witness):
                         return RegionVerdict(FAILED, "witness", answer.witness)
                     ok = False
                     break
-                if isinstance(answer, Unknown):
+                if isinstance(answer, Undecided):
                     undecided, ok = True, False
                     break
                 hows.add(_how(answer))
@@ -113,11 +113,11 @@ class _MaxMinView:
                 continue
             best = min(g, key=lambda p: evaluate(p - P, w))
             answer = emptiness(self.ring, region.conditions + ((best - P, 1),), hint=w)
-            if not isinstance(answer, Empty):
+            if not isinstance(answer, Infeasible):
                 answer = emptiness(self.ring, region.conditions + tuple((p - P, 1) for p in g), hint=w)
-            if isinstance(answer, NonEmpty):
+            if isinstance(answer, Feasible):
                 return RegionVerdict(FAILED, "witness", answer.witness)
-            if isinstance(answer, Unknown):
+            if isinstance(answer, Undecided):
                 return RegionVerdict(UNDECIDED, answer.reason)
             hows.add(_how(answer))
         return RegionVerdict(PASSED, "+".join(sorted(hows)))
@@ -135,7 +135,7 @@ class _CellsView:
         """P − Q = d ≢ 0 on a non-empty open set: find an exact point where d ≠ 0."""
         for sign in (1, -1):
             answer = emptiness(self.ring, conditions + ((d, sign),), hint=hint)
-            if isinstance(answer, NonEmpty):
+            if isinstance(answer, Feasible):
                 return RegionVerdict(FAILED, "witness", answer.witness)
         return RegionVerdict(UNDECIDED, "the polynomials differ but no point was found")
 
@@ -147,7 +147,7 @@ class _CellsView:
                 inside = True
                 for h, s in conds:
                     answer = emptiness(self.ring, region.conditions + ((h, -s),), hint=w)
-                    if not isinstance(answer, Empty):
+                    if not isinstance(answer, Infeasible):
                         inside = False
                         break
                     hows.add(_how(answer))
@@ -161,9 +161,9 @@ class _CellsView:
             if P == Q:
                 continue
             answer = emptiness(self.ring, region.conditions + conds, hint=w)
-            if isinstance(answer, NonEmpty):
+            if isinstance(answer, Feasible):
                 return self._differs(region.conditions + conds, P - Q, answer.witness)
-            if isinstance(answer, Unknown):
+            if isinstance(answer, Undecided):
                 return RegionVerdict(UNDECIDED, answer.reason)
             hows.add(_how(answer))
         return RegionVerdict(PASSED, "+".join(sorted(hows | {"cover"})))
