@@ -36,8 +36,8 @@ class BaselineSplitter(CaseSplitter):
             self.result.undecided.append(UndecidedCase(conditions, "z3 unknown"))
         return None
 
-    def _leaf(self, value, st) -> None:  # no witness: count the branch only
-        self.result.pieces.append(LeafPiece(None, value, st.pattern))
+    def _leaf(self, st) -> None:  # no witness: count the branch only
+        self.result.pieces.append(LeafPiece(None, st.pattern))
 
 
 class _NoOracle:

@@ -41,7 +41,7 @@ def run_compile(name: str, seconds: float | None) -> dict:
     spline = compile_graph(graph, budget=budget, progress=False)
     ours = time.perf_counter() - t
     row = dict(case=name, regions=len(spline), complete=spline.complete, undecided=len(spline.undecided),
-               seconds=ours, peak_mb=peak_mb(), degree=spline.degree)
+               seconds=ours, peak_mb=peak_mb())
     ring = spline.ring
     splitter = BaselineSplitter(ring, SamplePool.random(ring, 1), Budget(seconds=cap))
     inputs = spline.symbolic_inputs

@@ -59,17 +59,45 @@ def _degree_in(g: PolyElement, nvars: int) -> int:
     return max(sum(m[:nvars]) for m in g.monoms())
 
 
+class PieceSource:
+    """What computes a piece's polynomials from its ReLU sign pattern.
+
+    Pieces store their pattern, not their polynomials: a large compile keeps
+    tens of thousands of regions, and their cubic (or higher) polynomials
+    would take far more memory than the regions.  The polynomials are
+    recomputed from the graph along the pattern on first use.
+    """
+
+    def __init__(self, graph: ExpressionGraph, ring: PolyRing, inputs: Mapping[str, Any],
+                 params: Mapping[sympy.Symbol, Any] | None = None) -> None:
+        self.graph, self.ring, self.inputs, self.params = graph, ring, inputs, dict(params or {})
+
+    def polys(self, pattern: tuple[int, ...]) -> tuple:
+        from .compiler.walkers import PatternPolys
+
+        return PatternPolys(self.ring, pattern, self.params).run(self.graph, self.inputs)
+
+
 @dataclass(frozen=True)
 class Piece(Printable):
     """One region and the polynomial matrix the spline equals on it.
 
-    ``polys`` is a tuple of rows of ``PolyElement``; ``value`` is the same as
-    a sympy matrix; ``pattern`` the signs of the ReLU entries there.
+    ``polys`` is a tuple of rows of ``PolyElement`` (computed from the
+    ``pattern``, the signs of the ReLU entries there, on first use when the
+    piece came from a compile); ``value`` is the same as a sympy matrix.
+    Two pieces are equal when their regions and patterns are.
     """
 
     region: Region
-    polys: tuple
-    pattern: tuple[int, ...] = field(compare=False, repr=False)
+    given: tuple | None = field(default=None, compare=False, repr=False)
+    pattern: tuple[int, ...] = ()
+    source: PieceSource | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def polys(self) -> tuple:
+        if self.given is not None:
+            return self.given
+        return self.source.polys(self.pattern)
 
     @cached_property
     def value(self) -> sympy.ImmutableMatrix:
@@ -84,10 +112,13 @@ class Piece(Printable):
         return self.region.witness
 
     def degree(self, nvars: int | None = None) -> int:
-        """Total degree in the first ``nvars`` generators (default: all)."""
-        ring = self.polys[0][0].ring
-        k = ring.ngens if nvars is None else nvars
-        return max(_degree_in(g, k) for row in self.polys for g in row)
+        """Total degree in the first ``nvars`` generators (default: all).
+
+        Does not keep the polynomials when they were not computed before.
+        """
+        polys = self.__dict__.get("polys") or self.given or self.source.polys(self.pattern)
+        k = polys[0][0].ring.ngens if nvars is None else nvars
+        return max(_degree_in(g, k) for row in polys for g in row)
 
     def __repr__(self) -> str:
         return f"Piece({self.region.as_relational()}: {self.value.tolist()})"

@@ -9,14 +9,17 @@ node each entry g is decided in turn, on the current region:
 2. g a positive or negative multiple of a wall already decided on this
    branch: no split, the sign follows;
 3. otherwise split into ``g > 0`` (value g) and ``g < 0`` (value 0).  A
-   branch is entered only with an exact witness: a pool point that lies in
-   it (:class:`~symattn.compiler.pool.SamplePool`), or else the oracle's
-   verified witness.  An oracle proof of emptiness prunes the branch; an
-   undecided answer is recorded in ``undecided`` and the branch is not
-   entered (so the result is incomplete), never dropped silently.
+   branch is entered only with an exact witness.  First the branches that
+   hold a point of the sample pool (:class:`~symattn.compiler.pool.SamplePool`)
+   are explored; a branch that holds none waits in a queue.  The queues then
+   go to the oracles, a quick one and then a thorough one: a verified
+   witness enters the branch, a proof of emptiness prunes it, and what no
+   oracle decides is recorded in ``undecided`` (so the result is
+   incomplete), never dropped silently.
 
-The walk is depth first in graph order, positive branch first, so the
-output order is deterministic.  Branches share every value computed before
+The walk is depth first in graph order, positive branch first; the pieces
+are sorted by their sign pattern at the end, so the output order does not
+depend on timing.  Branches share every value computed before
 the split.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
@@ -39,7 +43,7 @@ from ..export.printing import Printable
 from .matrix_rules import MatrixRules
 from .pool import SamplePool
 
-_DEFER = object()  # a branch the quick oracle left open, for the thorough pass
+_DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
 __all__ = ["Budget", "CaseSplitter", "SplitResult", "UndecidedCase", "LeafPiece"]
 
@@ -80,8 +84,9 @@ class UndecidedCase(Printable):
 
 @dataclass(frozen=True)
 class LeafPiece:
+    """A region and its ReLU sign pattern; the pattern determines the polynomials."""
+
     region: Region
-    polys: tuple
     pattern: tuple[int, ...]
 
 
@@ -126,7 +131,7 @@ class CaseSplitter(MatrixRules):
                  budget: Budget | None = None, progress: bool | None = None,
                  params: Mapping | None = None, thorough: Oracle | None = None) -> None:
         self.ring, self.oracle, self.pool = ring, oracle, pool
-        self.thorough = thorough
+        self.oracles = [oracle] + ([thorough] if thorough is not None else [])
         self.zero = ring.zero
         self.budget = budget or Budget()
         self.params = dict(params or {})
@@ -140,11 +145,13 @@ class CaseSplitter(MatrixRules):
     # -- the search --------------------------------------------------------
     def run(self, graph: ExpressionGraph, inputs: Mapping[str, Any]) -> SplitResult:
         self.graph, self.inputs = graph, dict(inputs)
+        relus = [k for k, v in enumerate(graph.order) if graph.op(v) == N.RELU]
+        self.stop = relus[-1] + 1 if relus else 0
         self.result = SplitResult()
         self.start = time.monotonic()
         self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
         self.exhausted = False
-        self.deferred: list[tuple[tuple[Condition, ...], _State, Callable]] = []
+        self.queues: list[deque[tuple[tuple[Condition, ...], _State, Callable]]] = [deque() for _ in self.oracles]
         root = _State((), {}, self.pool.all(), ())
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 20000))
@@ -157,7 +164,11 @@ class CaseSplitter(MatrixRules):
         self.result.pieces.sort(key=lambda leaf: tuple(-s for s in leaf.pattern))
         elapsed = time.monotonic() - self.start
         self.progress.update(len(self.result.pieces), len(self.result.undecided), elapsed, final=self.progress.shown)
-        self.result.stats.update(seconds=elapsed, exhausted=self.exhausted, oracle=dict(self.oracle.stats))
+        oracle_stats: dict[str, int] = {}
+        for oracle in self.oracles:
+            for layer, count in oracle.stats.items():
+                oracle_stats[layer] = oracle_stats.get(layer, 0) + count
+        self.result.stats.update(seconds=elapsed, exhausted=self.exhausted, oracle=oracle_stats)
         return self.result
 
     def _out_of_budget(self) -> bool:
@@ -170,8 +181,10 @@ class CaseSplitter(MatrixRules):
         return self.exhausted
 
     def _walk(self, k: int, env: dict, st: _State) -> None:
+        """Evaluate nodes from position ``k``; after the last ReLU nothing can split,
+        so the region is complete there (its polynomials are computed on demand)."""
         order = self.graph.order
-        while k < len(order):
+        while k < self.stop:
             v = order[k]
             a = self.graph.attrs(v)
             if a[N.OP] == N.RELU:
@@ -181,7 +194,7 @@ class CaseSplitter(MatrixRules):
                 return
             env[v] = self.eval_node(self.graph, v, env, self.inputs)
             k += 1
-        self._leaf(env[self.graph.output], st)
+        self._leaf(st)
 
     def _relu(self, k: int, env: dict, st: _State, entries: list, e: int,
               out: tuple, pat: tuple, cols: int) -> None:
@@ -217,44 +230,47 @@ class CaseSplitter(MatrixRules):
 
             sub = self._branch_points(conditions, st, signs == sh)
             if sub is _DEFER:
-                self.deferred.append((conditions, st, enter))
+                self.queues[0].append((conditions, st, enter))
             elif sub is not None:
                 enter(sub)
 
-    def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray) -> np.ndarray | None:
-        """Pool points of the branch; an oracle witness if none; None if empty or undecided."""
-        sub = st.idx[inside]
-        return sub if len(sub) else self._ask_oracle(conditions, st)
+    def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray):
+        """The pool points of the branch, or ``_DEFER`` when none lies in it.
 
-    def _ask_oracle(self, conditions: tuple[Condition, ...], st: _State, oracle: Oracle | None = None):
-        """Pool index array of a verified witness, None if empty; undecided is
-        deferred to the thorough pass when there is one, else recorded."""
-        hint = self.pool.witness(int(st.idx[0]))
-        answer = (oracle or self.oracle).decide(conditions, hint=hint, deadline=self.deadline)
-        if isinstance(answer, Feasible):
-            return np.array([self.pool.add(answer.witness)])
-        if isinstance(answer, Infeasible):
-            return None
-        if oracle is None and self.thorough is not None:
-            return _DEFER
-        self.result.undecided.append(UndecidedCase(conditions, answer.reason))
-        return None
+        A branch without a pool point waits in a queue: every branch the pool
+        witnesses is explored first, then the oracles take the queues.
+        """
+        sub = st.idx[inside]
+        return sub if len(sub) else _DEFER
 
     def _retry_deferred(self) -> None:
-        """Hard branches, with longer solver limits, after every easy one is done.
+        """The deferred branches, cheapest oracle first.
 
-        A branch entered here may defer further branches; they join the queue.
+        A branch the quick oracle leaves undecided waits for the thorough one,
+        after every other quick question; entering a branch may defer new
+        ones, which join the first queue.  What no oracle decides, or what the
+        budget leaves unasked, is recorded in ``undecided``.
         """
-        while self.deferred:
-            conditions, st, enter = self.deferred.pop(0)
+        while True:
+            stage = next((k for k, q in enumerate(self.queues) if q), None)
+            if stage is None:
+                return
+            conditions, st, enter = self.queues[stage].popleft()
             if self._out_of_budget():
                 self.result.undecided.append(UndecidedCase(conditions, "not decided: budget exhausted"))
                 continue
-            sub = self._ask_oracle(conditions, st, self.thorough)
-            if sub is not None:
-                enter(sub)
+            hint = self.pool.witness(int(st.idx[0]))
+            answer = self.oracles[stage].decide(conditions, hint=hint, deadline=self.deadline)
+            if isinstance(answer, Feasible):
+                enter(np.array([self.pool.add(answer.witness)]))
+            elif isinstance(answer, Infeasible):
+                continue
+            elif stage + 1 < len(self.oracles):
+                self.queues[stage + 1].append((conditions, st, enter))
+            else:
+                self.result.undecided.append(UndecidedCase(conditions, answer.reason))
 
-    def _leaf(self, value, st: _State) -> None:
+    def _leaf(self, st: _State) -> None:
         region = Region(st.conditions, self.pool.witness(int(st.idx[0])))
-        self.result.pieces.append(LeafPiece(region, value, st.pattern))
+        self.result.pieces.append(LeafPiece(region, st.pattern))
         self.progress.update(len(self.result.pieces), len(self.result.undecided), time.monotonic() - self.start)

@@ -96,7 +96,7 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     ``substitution`` maps input variables to affine expressions in new
     variables (or constants) and parameters to exact values.
     """
-    from ..spline import Piece, Spline
+    from ..spline import Piece, PieceSource, Spline
 
     graph.lint()
     check_spline_ops(graph)
@@ -109,7 +109,8 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     thorough = None if oracle is not None else Oracle(ring, seed=seed + 1, z3_timeouts=THOROUGH_TIMEOUTS)
     splitter = CaseSplitter(ring, quick, pool, Budget.of(budget), progress, params=params, thorough=thorough)
     result = splitter.run(graph, inputs)
-    pieces = tuple(Piece(leaf.region, leaf.polys, leaf.pattern) for leaf in result.pieces)
+    source = PieceSource(graph, ring, inputs, params)
+    pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)
     return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
                   complete=not result.undecided, undecided=tuple(result.undecided),
                   symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples))

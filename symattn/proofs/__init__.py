@@ -1,0 +1,1 @@
+"""Exact proofs about splines (filled in below)."""

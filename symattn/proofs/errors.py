@@ -1,0 +1,73 @@
+"""The exceptions of :mod:`symattn.proofs`; both are :class:`~symattn.errors.SymattnError`.
+
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> err = ProofError("f = g", {x: sympy.Rational(1, 2)}, (1, 2))
+>>> err.point, err.values
+({x: 1/2}, (1, 2))
+>>> print(err)
+f = g is false at (x = 1/2): 1 != 2
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sympy
+
+from ..errors import SymattnError
+
+__all__ = ["ProofError", "ProofInputError"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1):
+        value = value[0, 0]
+    if isinstance(value, sympy.MatrixBase):
+        return str(value.tolist())
+    return str(value)
+
+
+class ProofError(SymattnError, AssertionError):
+    """A claim is false, with the exact evidence.
+
+    ``point``: an exact rational point (Symbol -> Rational) where the claim
+    fails, or None for a claim about the whole function (a degree, say);
+    ``values``: what the two sides are there (for an equality: both values;
+    across a wall: the limits from each side); ``proof``: the refuted
+    :class:`~symattn.realize.proof.Proof` with every check, when there is
+    one; ``detail`` says what was compared.
+    """
+
+    def __init__(self, claim: str, point: Mapping[sympy.Symbol, Any] | None, values: tuple = (),
+                 detail: str = "", proof: Any = None):
+        self.claim = claim
+        self.point = None if point is None else {k: sympy.Rational(v) for k, v in dict(point).items()}
+        self.values = tuple(values)
+        self.detail = detail
+        self.proof = proof
+        text = f"{claim} is false"
+        if self.point is not None:
+            text += " at (" + ", ".join(f"{k} = {v}" for k, v in self.point.items()) + ")"
+        if len(self.values) == 2:
+            text += f": {_show(self.values[0])} != {_show(self.values[1])}"
+        if detail:
+            text += f"; {detail}"
+        super().__init__(text)
+
+    def latex(self) -> str:
+        """The counterexample as LaTeX: the point, then the two values."""
+        parts = []
+        if self.point is not None:
+            parts.append(r",\ ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.point.items()))
+        if len(self.values) == 2:
+            parts.append(r"{} \neq {}".format(*(sympy.latex(v) for v in self.values)))
+        return r"\quad".join(parts)
+
+
+class ProofInputError(SymattnError, ValueError):
+    """An input to a proof is malformed; ``where`` names the argument and field."""
+
+    def __init__(self, where: str, reason: str):
+        self.where, self.reason = where, reason
+        super().__init__(f"{where}: {reason}")
