@@ -30,10 +30,13 @@ _SMOOTH_HINTS = {
 }
 
 
-#: z3 limits (seconds) of the first pass, which decides the easy branches and
-#: defers the rest, and of the second pass over the deferred branches
-QUICK_TIMEOUTS = (0.05, 0.25)
-THOROUGH_TIMEOUTS = (1.0, 4.0, 15.0)
+#: The first oracle pass sees only branches that no pool point lies in, which
+#: are mostly empty: it goes straight to proofs (syntactic, linear, z3 with short
+#: limits; a z3 model still becomes an exact witness).  What it leaves open goes
+#: to the second pass, which also searches for witnesses (lines, samples,
+#: ascent) and gives z3 longer limits.
+QUICK = dict(z3_timeouts=(0.05, 0.25), samples=0, line_budget=(2, 2), ascent=False)
+THOROUGH = dict(z3_timeouts=(1.0, 4.0, 15.0))
 
 
 def check_spline_ops(graph: ExpressionGraph) -> None:
@@ -105,8 +108,8 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
     samples = default_samples(relu_entries(graph)) if samples is None else samples
     pool = SamplePool.random(ring, samples, seed=seed)
-    quick = oracle or Oracle(ring, seed=seed, z3_timeouts=QUICK_TIMEOUTS)
-    thorough = None if oracle is not None else Oracle(ring, seed=seed + 1, z3_timeouts=THOROUGH_TIMEOUTS)
+    quick = oracle or Oracle(ring, seed=seed, **QUICK)
+    thorough = None if oracle is not None else Oracle(ring, seed=seed + 1, **THOROUGH)
     splitter = CaseSplitter(ring, quick, pool, Budget.of(budget), progress, params=params, thorough=thorough)
     result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)

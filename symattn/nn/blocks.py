@@ -32,8 +32,9 @@ def _norms(norm, count: int, owner: str) -> tuple[LayerNorm | None, ...]:
     if isinstance(norm, LayerNorm):
         return (norm,) * count
     norms = tuple(norm)
-    if len(norms) != count or not all(isinstance(x, LayerNorm) for x in norms):
-        raise TypeError(f"{owner}: norm is None, a LayerNorm or a tuple of {count} LayerNorms")
+    # None entries are allowed: the stored form of a block without some norm, so replace() round-trips
+    if len(norms) != count or not all(x is None or isinstance(x, LayerNorm) for x in norms):
+        raise TypeError(f"{owner}: norm is None, a LayerNorm or a tuple of {count} LayerNorms (or None)")
     return norms
 
 

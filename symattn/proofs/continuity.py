@@ -69,12 +69,8 @@ def prove_continuous(spline: Any, *, n: int | None = None, m: int | None = None,
             continue
         A, B = form.pieces[c.a], form.pieces[c.b]
         meeting = meeting_point(A.conditions, B.conditions, c.wall, c.difference[c.entry], hint=A.witness)
-        if meeting.point is not None:
-            left, right = limit(A, meeting.point), limit(B, meeting.point)
-            detail = f"pieces {c.a} and {c.b} meet on the wall {c.wall.as_expr()} = 0 with different limits"
-            failed = Check.failed("every wall", method, detail, meeting.point)
-            proof = Proof(CLAIM, tuple(checks) + (failed,), complete=False)
-            raise ProofError(CLAIM, meeting.point, (left, right), detail, proof)
+        if meeting.found:
+            _refute(checks, method, c, A, B, meeting)
         if meeting.empty:
             apart += 1
         else:
@@ -89,3 +85,19 @@ def prove_continuous(spline: Any, *, n: int | None = None, m: int | None = None,
         checks.append(Check.passed("every wall", method, detail))
     return Proof(CLAIM, tuple(checks), complete=form.complete,
                  stats=dict(pieces=len(form.pieces), candidates=len(candidates), divisible=divisible, apart=apart))
+
+
+def _refute(checks: list, method: str, c, A: FormPiece, B: FormPiece, meeting) -> None:
+    """Raise the :class:`ProofError`: the limits at the meeting point, or the crossing segment."""
+    wall = f"the wall {c.wall.as_expr()} = 0"
+    if meeting.point is not None:
+        values = (limit(A, meeting.point), limit(B, meeting.point))
+        detail = f"pieces {c.a} and {c.b} meet on {wall} with different limits"
+    else:
+        values = ()
+        q, far = meeting.segment
+        detail = (f"pieces {c.a} and {c.b} meet on {wall} where the segment from {q} to {far} crosses it, and "
+                  f"their difference is not divisible by the wall")
+    failed = Check.failed("every wall", method, detail, meeting.point)
+    proof = Proof(CLAIM, tuple(checks) + (failed,), complete=False)
+    raise ProofError(CLAIM, meeting.point, values, detail, proof)

@@ -56,13 +56,21 @@ class ProofError(SymattnError, AssertionError):
         super().__init__(text)
 
     def latex(self) -> str:
-        """The counterexample as LaTeX: the point, then the two values."""
+        r"""The counterexample as LaTeX: the point, then the two values (``x[0,1]`` as ``x_{0,1}``).
+
+        >>> x = sympy.Symbol("x[0,1]")
+        >>> ProofError("f = g", {x: sympy.Rational(-1, 2)}, (0, 1)).latex()
+        'x_{0,1} = - \\frac{1}{2}\\quad 0 \\neq 1'
+        """
+        from ..export.names import latex_name
+
         parts = []
         if self.point is not None:
-            parts.append(r",\ ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.point.items()))
+            names = {k: latex_name(k) or sympy.latex(k) for k in self.point}
+            parts.append(r",\ ".join(f"{names[k]} = {sympy.latex(v)}" for k, v in self.point.items()))
         if len(self.values) == 2:
             parts.append(r"{} \neq {}".format(*(sympy.latex(v) for v in self.values)))
-        return r"\quad".join(parts)
+        return r"\quad ".join(parts)
 
 
 class ProofInputError(SymattnError, ValueError):

@@ -24,7 +24,8 @@ continuous, ``math.inf`` one polynomial.
 >>> print(smoothness(UnivariateSpline([0], [0, x**2], x)).summary())   # doctest: +ELLIPSIS
 PROVED: the spline is C^1 and not C^2
   [passed] pieces: the univariate spline ...
-  [passed] every wall (...): x = 0: C^1 at (x = 0)
+  [passed] C^1 across every wall (exact division by powers of the wall): x = 0: C^1 at (x = 0)
+  [passed] not C^2 (...): across x = 0 (pieces 0 and 1) at (x = 0)
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ __all__ = ["smoothness", "SmoothnessProof", "WallOrder"]
 @dataclass(frozen=True)
 class WallOrder:
     """The order across one wall: ``order`` (None if undecided, then ``lower`` ≤ order ≤ ``upper``),
-    the ``pieces`` and exact ``point`` where it is attained."""
+    the ``pieces`` that attain ``upper`` and where they meet: an exact ``point`` of the wall, or a
+    rational ``segment`` crossing it (see :class:`~symattn.proofs.walls.Meeting`)."""
 
     wall: PolyElement
     order: float | None
@@ -54,13 +56,21 @@ class WallOrder:
     upper: float
     pieces: tuple[int, int] | None = None
     point: dict | None = None
+    segment: tuple[dict, dict] | None = None
+
+    def where(self) -> str:
+        show = lambda p: "(" + ", ".join(f"{s} = {v}" for s, v in p.items()) + ")"  # noqa: E731
+        if self.point is not None:
+            return f"at {show(self.point)}"
+        if self.segment is not None:
+            return f"crossing the segment {show(self.segment[0])} to {show(self.segment[1])}"
+        return ""
 
     def line(self) -> str:
-        where = self.wall.as_expr()
+        wall = f"{self.wall.as_expr()} = 0"
         if self.order is None:
-            return f"{where} = 0: between C^{_k(self.lower)} and C^{_k(self.upper)} (undecided)"
-        at = ", ".join(f"{s} = {v}" for s, v in self.point.items())
-        return f"{where} = 0: C^{_k(self.order)} at ({at})"
+            return f"{wall}: between C^{_k(self.lower)} and C^{_k(self.upper)} (undecided)"
+        return f"{wall}: C^{_k(self.order)} {self.where()}"
 
 
 def _k(k: float) -> str:
@@ -91,10 +101,10 @@ def _wall_order(form, wall: PolyElement, group: list[Crossing]) -> WallOrder | N
     for c in group:
         A, B = form.pieces[c.a], form.pieces[c.b]
         meeting = meeting_point(A.conditions, B.conditions, wall, c.cofactor(), hint=A.witness)
-        if meeting.point is not None:
-            if lowest_open is not None and lowest_open < c.order:
-                return WallOrder(wall, None, lowest_open, c.order, (c.a, c.b), meeting.point)
-            return WallOrder(wall, c.order, c.order, c.order, (c.a, c.b), meeting.point)
+        if meeting.found:
+            lower = c.order if lowest_open is None else min(lowest_open, c.order)
+            return WallOrder(wall, c.order if lower == c.order else None, lower, c.order, (c.a, c.b),
+                             meeting.point, meeting.segment)
         if not meeting.empty and lowest_open is None:
             lowest_open = c.order
     if lowest_open is not None:
@@ -115,15 +125,19 @@ def smoothness(spline: Any, *, n: int | None = None, m: int | None = None, budge
     walls = tuple(w for w in (_wall_order(form, g, by_wall[g]) for g in sorted(by_wall, key=str)) if w is not None)
     lower = min((w.lower for w in walls), default=math.inf)
     upper = min((w.upper for w in walls), default=math.inf)
-    exact = lower == upper
-    order = lower if exact else None
-    method = "exact division by powers of the wall, meeting points on the wall (oracle)"
+    order = lower if lower == upper else None
+    method = "exact division by powers of the wall"
     lines = "; ".join(w.line() for w in walls[:12]) + ("; ..." if len(walls) > 12 else "")
-    checks = [form.cover_check("pieces")]
-    if all(w.order is not None for w in walls):
-        checks.append(Check.passed("every wall", method, lines or "no two different pieces meet"))
-    else:
-        checks.append(Check.undecided("every wall", method, lines))
+    checks = [form.cover_check("pieces"),
+              Check.passed(f"C^{_k(lower)} across every wall", method, lines or "no two different pieces meet")]
+    if upper < math.inf:
+        top = min((w for w in walls if w.upper == upper), key=lambda w: w.point is None)   # a rational point first
+        checks.append(Check.passed(f"not C^{_k(upper + 1)}", "a meeting of two pieces on the wall (oracle)",
+                                   f"across {top.wall.as_expr()} = 0 (pieces {top.pieces[0]} and {top.pieces[1]}) "
+                                   f"{top.where()}"))
+    elif walls:
+        checks.append(Check.undecided("exact order", "meeting points on the walls (oracle)",
+                                      "no meeting of different pieces was shown"))
     if order is None:
         claim = f"the spline is C^{_k(lower)} and at most C^{_k(upper)}"
     elif order == math.inf:

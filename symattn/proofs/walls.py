@@ -184,11 +184,12 @@ def _on_wall(q: PolyElement, k: int, a: PolyElement, b: PolyElement) -> tuple[Po
     m = q.degree(v)
     if m <= 0:
         return q, 0
+    power = lambda p, e: p ** e if e else q.ring.one  # noqa: E731  (sympy refuses 0**0)
     out = q.ring.zero
     for d in range(m + 1):
         c = q.coeff_wrt(v, d)
         if c:
-            out += c * (-b) ** d * a ** (m - d)
+            out += c * power(-b, d) * power(a, m - d)
     return out, m
 
 
