@@ -1,5 +1,17 @@
 """symattn: exact splines from ReLU transformers, and ReLU encoders from splines.
 
+The public API, by stage:
+
+* modules and tracing: :mod:`symattn.nn`, :func:`trace`, :class:`ExpressionGraph`;
+* evaluation: :class:`ExactInterpreter`, :class:`FloatInterpreter`, :class:`SymbolicInterpreter`;
+* the spline: :func:`compile` → :class:`Spline` of :class:`Piece` (a :class:`Region`
+  with an exact :class:`Witness`, and polynomials);
+* the converse: :class:`MaxMin`, :func:`certificate`, :func:`realize` → :class:`Realization`,
+  whose ``verify()`` returns a :class:`Proof`;
+* reading and writing: :func:`to_latex`, :func:`export_latex`, :func:`load_model`,
+  :func:`save_model`; PyTorch: :func:`from_torch`, :func:`to_torch` (torch is imported
+  only when they are called).
+
 >>> import symattn
 >>> from symattn.nn import Attention
 >>> symattn.trace(Attention([[1]], [[1]], [[1]]), n=2).shape
@@ -7,6 +19,7 @@
 """
 
 from . import nn
+from .compiler import Budget, UndecidedCase, compile
 from .errors import (
     EvaluationError,
     GraphLintError,
@@ -16,34 +29,43 @@ from .errors import (
     UnsupportedOperationError,
     WeightError,
 )
+from .export import ModelFileError, Printable, export_latex, load_model, save_model, to_latex
 from .graph import ExpressionGraph, input_symbol, trace
+from .interop import from_torch, to_torch
 from .interpret import ExactInterpreter, FloatInterpreter, ReLU, SymbolicInterpreter
-from .weights import exact_matrix, exact_scalar
-from .compiler import Budget, UndecidedCase, compile
-from .spline import MergedPiece, Piece, PointPiece, SoundnessError, Spline
+from .realize import (
+    CPWL,
+    CertificateInputError,
+    Check,
+    DiscontinuityError,
+    MaxMin,
+    NoCertificateError,
+    Proof,
+    Realization,
+    UnivariateSpline,
+    certificate,
+    realize,
+)
 from .semialg import Region, Witness
+from .spline import MergedPiece, Piece, PointPiece, SoundnessError, Spline
+from .weights import exact_matrix, exact_scalar
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "nn", "trace", "compile", "Budget", "Spline", "Piece", "PointPiece", "MergedPiece",
-    "Region", "Witness", "UndecidedCase", "SoundnessError", "ExpressionGraph", "input_symbol",
+    # modules, graph, interpreters
+    "nn", "trace", "ExpressionGraph", "input_symbol",
     "ExactInterpreter", "FloatInterpreter", "SymbolicInterpreter", "ReLU",
     "exact_matrix", "exact_scalar",
-    "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",
-    "GraphLintError", "UnsupportedOperationError",
-]
-
-from .export import ModelFileError, Printable, export_latex, load_model, save_model, to_latex
-from .interop import from_torch, to_torch
-from .realize import (
-    CPWL, CertificateInputError, Check, DiscontinuityError, MaxMin, NoCertificateError, Proof,
-    Realization, UnivariateSpline, certificate, realize,
-)
-
-__all__ += [
-    "Printable", "ModelFileError", "export_latex", "to_latex", "load_model", "save_model",
-    "from_torch", "to_torch",
+    # the spline
+    "compile", "Budget", "Spline", "Piece", "PointPiece", "MergedPiece", "Region", "Witness",
+    "UndecidedCase",
+    # the converse
     "MaxMin", "UnivariateSpline", "CPWL", "certificate", "realize", "Realization", "Proof", "Check",
+    # reading, writing, PyTorch
+    "Printable", "to_latex", "export_latex", "load_model", "save_model", "from_torch", "to_torch",
+    # errors
+    "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",
+    "GraphLintError", "UnsupportedOperationError", "SoundnessError", "ModelFileError",
     "NoCertificateError", "DiscontinuityError", "CertificateInputError",
 ]

@@ -109,10 +109,14 @@ def test_a_discontinuous_cpwl_built_without_its_check_is_rejected():
 
 
 def test_pieces_that_differ_but_never_meet_are_proven_apart():
-    # the middle piece separates the outer two, whose difference is not divisible by any wall
-    pieces = [(x < 0, 0), ((x > 0, 1), (x - 1, -1), x), (x > 1, 2 * x - 1)]
-    proof = prove_continuous(pieces, variables=[x])
-    assert proof.proved
+    """f(x, y) = σ(y − 1) + σ(−y) on six cells.  The cells x < 0, y > 1 and x > 0, y < 0 are separated by
+    x alone, and their difference 2y − 1 is not divisible by x, but on x = 0 one needs y > 1 and the
+    other y < 0: the oracle proves they do not meet."""
+    values = {"low": -y, "mid": sympy.Integer(0), "high": y - 1}
+    bands = {"low": [y < 0], "mid": [y > 0, y < 1], "high": [y > 1]}
+    pieces = [([side] + bands[b], values[b]) for side in (x < 0, x > 0) for b in bands]
+    proof = prove_continuous(pieces, variables=[x, y])
+    assert proof.proved and proof.stats["apart"] >= 2
 
 
 def test_compiled_splines_are_continuous():
@@ -123,8 +127,20 @@ def test_compiled_splines_are_continuous():
     assert smoothness(spline).order == 0
 
 
-def test_an_undecided_wall_is_reported_not_assumed():
-    # a wall with no variable of degree one and no crossing found keeps the order open
+def test_an_irrational_wall_is_crossed_by_a_segment():
+    # x³ = 2 has no rational point: the meeting is shown by a segment crossing it once
     pieces = [(x ** 3 - 2 < 0, 0), (x ** 3 - 2 > 0, (x ** 3 - 2) ** 2)]
     proof = smoothness(pieces, variables=[x])
-    assert proof.order == 1 and proof.walls[0].segment is not None      # x = 2^(1/3): crossed, not solved
+    wall, = proof.walls
+    assert proof.proved and proof.order == 1 and wall.point is None
+    start, end = wall.segment
+    assert start[x] ** 3 < 2 < end[x] ** 3 or end[x] ** 3 < 2 < start[x] ** 3
+
+
+def test_an_incomplete_compile_proves_nothing():
+    spline = symattn.compile(Attention([[1, 2], [0, 1]], [[1, 0], [1, 1]], [[1, 0], [0, -1]]), n=2,
+                             budget=symattn.Budget(regions=2), progress=False)
+    assert not spline.complete
+    continuity, order = prove_continuous(spline), smoothness(spline)
+    assert not continuity.proved and not continuity.complete
+    assert not order.proved and order.checks[0].status == "undecided"
