@@ -21,7 +21,7 @@ class BaselineSplitter(CaseSplitter):
     timeout = 2.0
 
     def __init__(self, ring, pool, budget=None):
-        super().__init__(ring, oracle=_NoOracle(), pool=pool, budget=budget, progress=False)
+        super().__init__(ring, oracles=[_NoOracle()], pool=pool, budget=budget, progress=False)
         self.z3 = Z3Backend(ring.ngens)
 
     def _branch_points(self, conditions, st, inside):

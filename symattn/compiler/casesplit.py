@@ -29,7 +29,7 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
@@ -127,11 +127,12 @@ class _Progress:
 class CaseSplitter(MatrixRules):
     """Run a graph on polynomial inputs, splitting at every undecided ReLU entry."""
 
-    def __init__(self, ring: PolyRing, oracle: Oracle, pool: SamplePool,
+    def __init__(self, ring: PolyRing, oracles: Sequence[Oracle], pool: SamplePool,
                  budget: Budget | None = None, progress: bool | None = None,
-                 params: Mapping | None = None, thorough: Oracle | None = None) -> None:
-        self.ring, self.oracle, self.pool = ring, oracle, pool
-        self.oracles = [oracle] + ([thorough] if thorough is not None else [])
+                 params: Mapping | None = None) -> None:
+        """``oracles`` are asked in turn: a branch the k-th leaves undecided waits for the next."""
+        self.ring, self.pool = ring, pool
+        self.oracles = list(oracles)
         self.zero = ring.zero
         self.budget = budget or Budget()
         self.params = dict(params or {})
@@ -246,9 +247,9 @@ class CaseSplitter(MatrixRules):
     def _retry_deferred(self) -> None:
         """The deferred branches, cheapest oracle first.
 
-        A branch the quick oracle leaves undecided waits for the thorough one,
-        after every other quick question; entering a branch may defer new
-        ones, which join the first queue.  What no oracle decides, or what the
+        A branch an oracle leaves undecided waits for the next one, after every
+        other question at this level (so one hard branch cannot starve the
+        rest); entering a branch may defer new ones, which join the first queue.  What no oracle decides, or what the
         budget leaves unasked, is recorded in ``undecided``.
         """
         while True:

@@ -30,13 +30,17 @@ _SMOOTH_HINTS = {
 }
 
 
-#: The first oracle pass sees only branches that no pool point lies in, which
-#: are mostly empty: it goes straight to proofs (syntactic, linear, z3 with short
-#: limits; a z3 model still becomes an exact witness).  What it leaves open goes
-#: to the second pass, which also searches for witnesses (lines, samples,
-#: ascent) and gives z3 longer limits.
-QUICK = dict(z3_timeouts=(0.05, 0.25), samples=0, line_budget=(2, 2), ascent=False)
-THOROUGH = dict(z3_timeouts=(1.0, 4.0, 15.0))
+#: The oracle passes over the branches no pool point lies in.  Those are mostly
+#: empty, so the first pass goes straight to proofs (syntactic, linear, z3 with
+#: short limits; a z3 model still becomes an exact witness).  The second also
+#: searches for witnesses (lines, samples, ascent); the later ones give z3
+#: longer limits.  Each pass finishes its whole queue before the next starts.
+ORACLE_PASSES = (
+    dict(z3_timeouts=(0.05, 0.25), samples=0, line_budget=(2, 2), ascent=False),
+    dict(z3_timeouts=(1.0,)),
+    dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False),
+    dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False),
+)
 
 
 def check_spline_ops(graph: ExpressionGraph) -> None:
@@ -108,9 +112,9 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
     samples = default_samples(relu_entries(graph)) if samples is None else samples
     pool = SamplePool.random(ring, samples, seed=seed)
-    quick = oracle or Oracle(ring, seed=seed, **QUICK)
-    thorough = None if oracle is not None else Oracle(ring, seed=seed + 1, **THOROUGH)
-    splitter = CaseSplitter(ring, quick, pool, Budget.of(budget), progress, params=params, thorough=thorough)
+    oracles = [oracle] if oracle is not None else [
+        Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
+    splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
     result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)
