@@ -100,4 +100,5 @@ def _refute(checks: list, method: str, c, A: FormPiece, B: FormPiece, meeting) -
                   f"their difference is not divisible by the wall")
     failed = Check.failed("every wall", method, detail, meeting.point)
     proof = Proof(CLAIM, tuple(checks) + (failed,), complete=False)
-    raise ProofError(CLAIM, meeting.point, values, detail, proof)
+    raise ProofError(CLAIM, meeting.point, values, detail, proof,
+                     labels=(f"limit from piece {c.a}", f"limit from piece {c.b}"))

@@ -119,7 +119,7 @@ def _graph(model: Any, n: int | None, m: int | None) -> ExpressionGraph:
         return model.graph
     from ..graph.trace import trace
 
-    return trace(model, n=n or 1, m=m or 1 if "y" in getattr(model, "input_names", ()) else m)
+    return trace(model, n=n or 1, m=m or 1)
 
 
 def _entries(bounds: np.ndarray) -> tuple[tuple[int, ...], ...]:
@@ -129,8 +129,9 @@ def _entries(bounds: np.ndarray) -> tuple[tuple[int, ...], ...]:
 def degree_bound(model: Any, n: int | None = None, m: int | None = None) -> DegreeProof:
     """An upper bound on the degree of every piece, from one pass of :class:`DegreeRules`.
 
-    ``model`` is a module (traced for ``n``/``m`` tokens, default 1: the
-    bound does not depend on the number of tokens), a graph or a spline.
+    ``model`` is a module (traced for ``n``/``m`` tokens; one each when
+    omitted, which gives the same bound unless a mask depends on the token
+    count), a graph or a spline.
     Raises :class:`~symattn.errors.NotASplineError` for softmax, softplus or
     layer norm.
     """
@@ -253,40 +254,44 @@ def prove_degree(model: Any, d: int, *, n: int | None = None, m: int | None = No
     random rational points (see the module docstring).
 
     Raises :class:`ProofError` when the claim is false: a piece of degree
-    > d (its witness is the point), or a complete spline whose pieces all
-    have degree < d.
+    > d (a compiled piece's witness, or a point whose piece has degree > d
+    along a line), or a complete spline whose pieces all have degree < d.
     """
-    if not isinstance(d, int) or d < 0:
+    if not isinstance(d, int) or isinstance(d, bool) or d < 0:
         raise ProofInputError("prove_degree(d)", f"must be a non-negative int, got {d!r}")
     graph = spline.graph if spline is not None else _graph(model, n, m)
     bound = degree_bound(graph)
     claim = f"the degree is {d}" if attained else f"every piece has degree <= {d}"
-    checks = []
-    if bound.degree <= d:
-        checks.append(Check.passed("upper bound", "rule table over the graph", f"degree <= {bound.degree}"))
-    elif spline is not None and spline.complete:
-        worst = max(spline.pieces, key=lambda p: p.degree(len(spline.variables)))
-        if worst.degree(len(spline.variables)) > d:
-            proof = DegreeProof(claim, tuple(checks) + (Check.failed(
-                "upper bound", "compiled pieces", f"a piece of degree {worst.degree(len(spline.variables))}",
-                dict(worst.witness)),), degree=d, complete=False)
-            raise ProofError(claim, dict(worst.witness), (worst.degree(len(spline.variables)), d),
-                             "the degree of the piece there, and the degree claimed", proof)
-        checks.append(Check.passed("upper bound", "every compiled piece", f"the rule table gives {bound.degree}; "
-                                   f"all {len(spline)} pieces have degree <= {d}"))
-    else:
-        checks.append(Check.undecided("upper bound", "rule table over the graph",
-                                      f"the rule table gives {bound.degree} > {d}; pass a complete compiled "
-                                      "spline= to decide"))
-    found = None
+    checks = [_upper_check(bound.degree, d, spline, claim)]
     if attained:
-        found = _attained_check(graph, d, spline, points, seed, claim, checks)
-        checks.append(found)
+        checks.append(_attained_check(graph, d, spline, points, seed, claim, checks))
     return DegreeProof(claim, tuple(checks), degree=d, entries=bound.entries,
-                       attained=None if not attained else found.ok)
+                       attained=checks[-1].ok if attained else None)
 
 
-def _attained_check(graph, d, spline, points, seed, claim, checks) -> Check:
+def _refute(claim: str, checks: list, check: Check, point, values: tuple, detail: str) -> None:
+    proof = DegreeProof(claim, tuple(checks) + (check,), degree=values[1], complete=False)
+    raise ProofError(claim, point, values, detail, proof, labels=("degree found", "degree claimed"))
+
+
+def _upper_check(bound: int, d: int, spline, claim: str) -> Check:
+    if bound <= d:
+        return Check.passed("upper bound", "rule table over the graph", f"degree <= {bound}")
+    if spline is None or not spline.complete:
+        return Check.undecided("upper bound", "rule table over the graph",
+                               f"the rule table gives {bound} > {d}; pass a complete compiled spline= to decide")
+    nv = len(spline.variables)
+    worst = max(spline.pieces, key=lambda p: p.degree(nv))
+    if worst.degree(nv) > d:
+        point = dict(worst.witness)
+        _refute(claim, [], Check.failed("upper bound", "compiled pieces", f"a piece of degree {worst.degree(nv)}",
+                                        point), point, (worst.degree(nv), d),
+                "the degree of the piece there, and the degree claimed")
+    return Check.passed("upper bound", "every compiled piece",
+                        f"the rule table gives {bound}; all {len(spline)} pieces have degree <= {d}")
+
+
+def _attained_check(graph, d: int, spline, points: int, seed: int, claim: str, checks: list) -> Check:
     if spline is not None:
         nv = len(spline.variables)
         top = [p for p in spline.pieces if p.degree(nv) == d]
@@ -295,13 +300,13 @@ def _attained_check(graph, d, spline, points, seed, claim, checks) -> Check:
                                 f"{dict(top[0].witness)}")
         best = max((p.degree(nv) for p in spline.pieces), default=0)
         if spline.complete and best < d:
-            proof = DegreeProof(claim, tuple(checks) + (Check.failed(
-                "attained", "every compiled piece", f"the largest degree is {best}"),), degree=d, complete=False)
-            raise ProofError(claim, None, (best, d), f"the complete spline's pieces have degree at most {best}",
-                             proof)
+            _refute(claim, checks, Check.failed("attained", "every compiled piece", f"the largest degree is {best}"),
+                    None, (best, d), f"the complete spline's pieces have degree at most {best}")
     degree, point = _search_attained(graph, d, points, seed)
-    if degree >= d:
-        return Check.passed("attained", "the piece through a rational point, restricted to a rational line",
-                            f"degree {degree} in t at {point}")
-    return Check.undecided("attained", "pieces through random rational points, along random lines",
-                           f"the largest degree found at {points} points is {degree}")
+    method = "the piece through a rational point, restricted to a rational line"
+    if degree > d:
+        _refute(claim, checks, Check.failed("upper bound", method, f"degree {degree} along a line", point), point,
+                (degree, d), "the piece there has at least this degree along a line, and the degree claimed")
+    if degree == d:
+        return Check.passed("attained", method, f"degree {degree} in t at {point}")
+    return Check.undecided("attained", method, f"the largest degree found at {points} random points is {degree}")

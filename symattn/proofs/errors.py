@@ -34,14 +34,14 @@ class ProofError(SymattnError, AssertionError):
     ``point``: an exact rational point (Symbol -> Rational) where the claim
     fails, or None for a claim about the whole function (a degree, say);
     ``values``: what the two sides are there (for an equality: both values;
-    across a wall: the limits from each side); ``proof``: the refuted
+    across a wall: the limits from each side), named by ``labels``; ``proof``: the refuted
     :class:`~symattn.realize.proof.Proof` with every check, when there is
     one; ``detail`` says what was compared.
     """
 
     def __init__(self, claim: str, point: Mapping[sympy.Symbol, Any] | None, values: tuple = (),
-                 detail: str = "", proof: Any = None):
-        self.claim = claim
+                 detail: str = "", proof: Any = None, labels: tuple[str, str] = ("a", "b")):
+        self.claim, self.labels = claim, labels
         self.point = None if point is None else {k: sympy.Rational(v) for k, v in dict(point).items()}
         self.values = tuple(values)
         self.detail = detail

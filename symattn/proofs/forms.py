@@ -175,22 +175,40 @@ def _graph_evaluator(spline) -> Callable[[Mapping], sympy.Matrix]:
 
 
 def _renamed(form: Form, ring: PolyRing, rename: Mapping, evaluate=None) -> Form:
-    """``form`` moved into ``ring`` with its symbols renamed (old -> new)."""
+    """``form`` moved into ``ring`` with its symbols renamed (old -> new).
+
+    A generator of the old ring with no place in the new one (the placeholder
+    of a constant spline's ring) must not occur in any polynomial.
+    """
     back = {new: old for old, new in rename.items()}
-    pieces = tuple(FormPiece(_move_region(p.region, ring, rename), _move_polys(p.polys, ring, rename))
+    rename, unused = dict(rename), set()
+    for s in form.ring.symbols:
+        if rename.get(s, s) not in ring.symbols:
+            k = form.ring.symbols.index(s)
+            used = any(m[k] for p in form.pieces for g in _all_polys(p) for m in g.monoms())
+            if used:
+                raise ProofInputError("variables", f"{s} occurs in the pieces but not among {ring.symbols}")
+            rename[s] = ring.symbols[0]
+            unused.add(s)
+    pieces = tuple(FormPiece(_move_region(p.region, ring, rename, unused), _move_polys(p.polys, ring, rename))
                    for p in form.pieces)
     if evaluate is None:
         evaluate = lambda pt, inner=form.evaluate: inner({back.get(k, k): v for k, v in pt.items()})  # noqa: E731
     return Form(ring, pieces, form.complete, form.missing, form.source, evaluate, form.shape)
 
 
+def _all_polys(piece: FormPiece):
+    yield from (g for row in piece.polys for g in row)
+    yield from (h for h, _ in piece.conditions)
+
+
 def _move_polys(polys: Polys, ring: PolyRing, rename: Mapping) -> Polys:
     return tuple(tuple(change_ring(g, ring, rename) for g in row) for row in polys)
 
 
-def _move_region(region: Region, ring: PolyRing, rename: Mapping) -> Region:
+def _move_region(region: Region, ring: PolyRing, rename: Mapping, unused=frozenset()) -> Region:
     conditions = tuple((change_ring(h, ring, rename), s) for h, s in region.conditions)
-    witness = {rename.get(k, k): v for k, v in region.witness.items()}
+    witness = {rename.get(k, k): v for k, v in region.witness.items() if k not in unused}
     witness = {s: witness.get(s, sympy.Integer(0)) for s in ring.symbols}
     return Region(conditions, Witness(witness))
 
@@ -213,28 +231,29 @@ def aligned(a: Form, b: Form, where: str = "b") -> tuple[Form, str]:
 # user-given pieces
 # ---------------------------------------------------------------------------
 
-def _condition(c: Any, ring: PolyRing, where: str) -> Condition:
-    if isinstance(c, sympy.Rel):
-        if isinstance(c, (sympy.StrictGreaterThan, sympy.GreaterThan)):
-            return as_poly(c.lhs - c.rhs, ring, where), 1
-        if isinstance(c, (sympy.StrictLessThan, sympy.LessThan)):
-            return as_poly(c.lhs - c.rhs, ring, where), -1
-        raise ProofInputError(where, f"{c} is not an inequality (use <, <=, > or >=)")
-    if isinstance(c, tuple) and len(c) == 2 and c[1] in (1, -1):
-        return as_poly(c[0], ring, where), int(c[1])
-    raise ProofInputError(where, f"{c!r} is not a condition: give an inequality such as x - 1 > 0 or a pair "
-                                 "(expression, sign) meaning sign·expression > 0")
+def _is_pair(c: Any) -> bool:
+    return isinstance(c, tuple) and len(c) == 2 and not isinstance(c[0], (sympy.Rel, tuple, list)) and \
+        c[1] in (1, -1)
 
 
 def _conditions(spec: Any, ring: PolyRing, where: str) -> tuple[Condition, ...]:
+    """A Region, ``True`` (everywhere), one condition, or a list of them (read as :class:`CPWL` reads cells)."""
+    from ..realize.errors import CertificateInputError
+    from ..realize.inputs import _condition
+
     if isinstance(spec, Region):
         return tuple((change_ring(h, ring, {}), s) for h, s in spec.conditions)
-    if isinstance(spec, (sympy.Rel, tuple)) and not (isinstance(spec, tuple) and spec and
-                                                     isinstance(spec[0], (sympy.Rel, tuple, list))):
-        spec = [spec]
-    if spec is True or spec == sympy.true:
+    if spec is True or spec is sympy.true:
         return ()
-    return tuple(_condition(c, ring, f"{where}[{k}]") for k, c in enumerate(spec))
+    if isinstance(spec, sympy.Rel) or _is_pair(spec):
+        spec = [spec]
+    if isinstance(spec, (bool, str, sympy.Basic)) or not hasattr(spec, "__iter__"):
+        raise ProofInputError(where, f"{spec!r} is not a region: give an inequality such as x - 1 > 0, a pair "
+                                     "(expression, sign), a list of them, a Region or True")
+    try:
+        return tuple(_condition(c, ring, f"{where}[{k}]") for k, c in enumerate(spec))
+    except CertificateInputError as exc:
+        raise ProofInputError(exc.where, exc.reason) from None
 
 
 def _matrix(value: Any, ring: PolyRing, where: str) -> Polys:

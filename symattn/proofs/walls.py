@@ -51,7 +51,7 @@ from typing import Any
 
 import sympy
 
-from ..realize.decide import Feasible, Infeasible, Undecided, emptiness
+from ..realize.decide import Feasible, Undecided, emptiness
 from ..semialg.poly import (PolyElement, evaluate, is_constant, is_nonnegative, normalize_condition,
                             restrict_to_line)
 from ..semialg.region import Condition, check_conditions
@@ -288,20 +288,20 @@ def _crossing(A, B, g: PolyElement, R: PolyElement, hint: Any) -> Meeting:
 
 
 def _segment(q: dict, d: dict, g: PolyElement, others, A, B, R) -> Meeting | None:
-    """The segment q + [0, t₂]·d if it crosses g = 0 exactly once (a simple root) and no other wall."""
+    """The segment q + [0, t₂]·d if, by exact root counting, g has one simple root on it and no
+    other polynomial has any; then q (in A) and its end (in B, checked) certify the crossing."""
     t = sympy.Symbol("t")
     along = lambda p: sympy.Poly(restrict_to_line(p, q, d, t).as_expr(), t)  # noqa: E731
     gl = along(g)
-    roots = [(lo, hi, k) for (lo, hi), k in gl.intervals() if lo >= 0]
-    if not roots or roots[0][2] != 1:
+    roots = gl.intervals(inf=0)
+    if not roots or roots[0][1] != 1:
         return None
-    lo, hi, _ = roots[0]
+    (lo, hi), _ = roots[0]
     lines = [along(p) for p in others if not is_constant(p)]
     for _ in range(12):
         if lo == hi:                                   # a rational crossing: a point of the wall
-            point = {s: q[s] + lo * d[s] for s in q}
-            return Meeting(_checked_point(point, g, A, B, R), False)
-        if all(line.count_roots(0, hi) == 0 for line in lines):
+            return Meeting(_checked_point({s: q[s] + lo * d[s] for s in q}, g, A, B, R), False)
+        if gl.count_roots(0, hi) == 1 and all(line.count_roots(0, hi) == 0 for line in lines):
             far = {s: q[s] + hi * d[s] for s in q}
             if check_conditions(B, far) is None and check_conditions(A, q) is None:
                 return Meeting(None, False, segment=(q, far))

@@ -11,6 +11,7 @@ True
 """
 
 from .bound import EPSILON, deviation_polynomials, softplus_bound
+from .intervals import enclose
 from .swap import SmoothingError, smooth
 
-__all__ = ["smooth", "softplus_bound", "deviation_polynomials", "EPSILON", "SmoothingError"]
+__all__ = ["smooth", "softplus_bound", "deviation_polynomials", "enclose", "EPSILON", "SmoothingError"]

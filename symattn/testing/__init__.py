@@ -46,7 +46,7 @@ def explain(err: ProofError) -> str:
     if err.point is not None:
         lines.append("  at " + ", ".join(f"{k} = {v}" for k, v in err.point.items()))
     if len(err.values) == 2:
-        lines += [f"  a = {err.values[0]}", f"  b = {err.values[1]}"]
+        lines += [f"  {label} = {value}" for label, value in zip(err.labels, err.values)]
     if err.detail:
         lines.append(f"  ({err.detail})")
     latex = err.latex()

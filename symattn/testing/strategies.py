@@ -30,13 +30,13 @@ def rationals(max_numerator: int = 3, denominators=(1, 2, 3, 4)) -> st.SearchStr
 
 def matrices(r: int, c: int, elements: st.SearchStrategy | None = None) -> st.SearchStrategy[sympy.Matrix]:
     """``r × c`` sympy matrices of exact entries (default :func:`rationals`)."""
-    elements = elements or rationals()
+    elements = rationals() if elements is None else elements
     return st.lists(elements, min_size=r * c, max_size=r * c).map(lambda v: sympy.Matrix(r, c, v))
 
 
 def rows(c: int, elements: st.SearchStrategy | None = None) -> st.SearchStrategy[list]:
     """A bias row of length ``c``."""
-    return st.lists(elements or rationals(), min_size=c, max_size=c)
+    return st.lists(rationals() if elements is None else elements, min_size=c, max_size=c)
 
 
 @st.composite

@@ -104,7 +104,10 @@ def test_a_wrong_degree_is_refuted_with_a_complete_spline_and_left_open_without(
     with pytest.raises(ProofError) as info:
         prove_degree(model, 10, spline=spline)                 # no piece reaches 10
     assert info.value.values == (9, 10) and info.value.point is None
-    open_upper = prove_degree(model, 3, n=1)                   # the rule table says 9 > 3: not decided
+    with pytest.raises(ProofError) as info:
+        prove_degree(model, 3, n=1)                            # a line through a point has degree 9
+    assert info.value.values == (9, 3) and info.value.point is not None
+    open_upper = prove_degree(model, 3, n=1, attained=False)   # the rule table says 9 > 3, nothing else asked
     assert not open_upper.proved and not open_upper.refuted
     open_attained = prove_degree(model, 10, n=1, points=4)     # the bound 9 <= 10 holds, 10 is not found
     assert not open_attained.proved and open_attained.attained is False

@@ -98,3 +98,12 @@ def test_bad_inputs_name_the_argument():
         prove_equal(MaxMin([[x]], [x]), [(x < 1, x), (x > 0, 0)])
     with pytest.raises(ProofInputError, match=r"^b: no piece contains the open set around \(x = "):
         prove_equal(MaxMin([[x]], [x]), [(x < 0, x), (x > 1, x)])
+
+
+def test_constant_certificates_and_unused_variables():
+    x, y = sympy.symbols("x y")
+    assert prove_equal(MaxMin([[0], [1]], [x]), MaxMin([[1]], [x])).proved            # no wall at all
+    assert prove_equal(MaxMin([[x]], [x, y]), MaxMin([[x], [x - 1]], [x, y])).proved   # y unused
+    with pytest.raises(ProofError) as info:
+        prove_equal(MaxMin([[0], [1]], [x]), MaxMin([[2]], [x]))
+    assert info.value.values == (1, 2)

@@ -7,11 +7,13 @@ import random
 
 import pytest
 import sympy
+from mpmath import iv
 
 from symattn.errors import UnsupportedOperationError
 from symattn.nn import (Attention, Encoder, EncoderBlock, FeedForward, MaskedAttention, MultiHeadAttention,
                         ReLU, Sequential, Linear)
-from symattn.smoothing import EPSILON, SmoothingError, deviation_polynomials, smooth, softplus_bound
+from symattn.smoothing.intervals import interval
+from symattn.smoothing import EPSILON, SmoothingError, deviation_polynomials, enclose, smooth, softplus_bound
 
 BETAS = (1, 10, 100, 1000)
 LOG2 = sympy.log(2)
@@ -60,30 +62,47 @@ def test_one_feedforward_layer_has_the_explicit_constant():
         assert deviation_polynomials(model, point(rng, 2, 2)) == expected
 
 
+def bound_interval(polynomial: sympy.Expr, beta: int):
+    """The bound's value as an mpmath interval, ε = log 2/β enclosed rigorously."""
+    eps = iv.log(2) / beta
+    return sum((iv.mpf(int(c.p)) / int(c.q) * eps ** k for (k,), c in sympy.Poly(polynomial, EPSILON).terms()),
+               iv.mpf(0))
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_the_bound_holds_at_random_points(name):
+    """Rigorously (interval arithmetic at 50 digits) for every model, and by sympy.N at 50 digits of the
+    exact interpreter's expression where sympy can still build it (not through two SoftPlus blocks)."""
     build, n = MODELS[name]
     model = build()
     rng = random.Random(name)
+    iv.dps = 50
     for X in (point(rng, n, 2) for _ in range(2)):
         relu = model(X)
+        polys = deviation_polynomials(model, X)
         for beta in BETAS:
+            smoothed = smooth(model, "softplus", beta)
             bound = softplus_bound(model, X, beta)
-            assert all(b.is_nonnegative for b in bound)
-            smoothed = smooth(model, "softplus", beta)(X)
-            error = (smoothed - relu).applyfunc(lambda e: abs(sympy.N(e, 50)))
-            for e, b in zip(error, bound):
-                assert e <= sympy.N(b, 50)
-            if beta == 1000:                     # and the smoothing does converge
-                assert max(error) < sympy.N(max(bound), 50) + sympy.Float("1e-40")
+            assert bound == polys.subs(EPSILON, LOG2 / beta) and all(b.is_nonnegative for b in bound)
+            for enclosure, exact, poly in zip(sum(enclose(smoothed, X), []), relu, polys):
+                distance = abs(enclosure - interval(exact)).b                    # an upper end
+                assert distance <= bound_interval(poly, beta).a                 # rigorous
+            if name == "encoder":
+                continue
+            error = (smoothed(X) - relu).applyfunc(lambda e: abs(sympy.N(e, 50)))
+            assert all(e <= sympy.N(b, 50) for e, b in zip(error, bound))
 
 
-def test_the_bound_is_first_order_in_log2_over_beta_for_one_layer_only():
+def test_the_bound_is_first_order_until_two_deviations_multiply():
+    """One block is still linear in ε (its weights are exact); in the second block the scores
+    multiply two deviating tokens, and ε² and higher terms appear."""
     X = [[1, 2], [-1, "1/2"]]
     one = deviation_polynomials(ffn(), X)
     assert all(sympy.Poly(e, EPSILON).degree() == 1 for e in one)
     block = deviation_polynomials(EncoderBlock(head(), ffn()), X)
-    assert any(sympy.Poly(e, EPSILON).degree() == 2 for e in block)          # products of deviations
+    assert all(sympy.Poly(e, EPSILON).degree() == 1 for e in block)
+    two = deviation_polynomials(MODELS["encoder"][0](), X)
+    assert all(sympy.Poly(e, EPSILON).degree() >= 2 for e in two)
     assert softplus_bound(ffn(), X, 4) == one.subs(EPSILON, LOG2 / 4)
 
 

@@ -144,3 +144,14 @@ def test_an_incomplete_compile_proves_nothing():
     continuity, order = prove_continuous(spline), smoothness(spline)
     assert not continuity.proved and not continuity.complete
     assert not order.proved and order.checks[0].status == "undecided"
+
+
+def test_smoothness_prints_as_c_k_with_its_walls():
+    from sympy.printing.latex import LatexPrinter
+
+    from symattn.proofs.formats import smoothness_latex
+
+    spline = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2, progress=False)
+    latex = smoothness_latex(smoothness(spline), LatexPrinter())
+    assert r"f \in C^{0} \setminus C^{1}" in latex
+    assert r"x_{0,0} = 0\colon\ C^{0}\ \text{at } \left(x_{0,0} = 0,\ x_{1,0} = " in latex
