@@ -25,6 +25,8 @@ TARGETS = {
     "encoder_block_n2_p2": "complete, < 60 s",
     "piece_at": "< 100 ms per query",
     **{case: "proved, < 60 s (realize + verify)" for case in REALIZE_CASES},
+    "prove_equal": "proved, fewer questions than all pairs",
+    "degree_bound": "< 1 s, 729 attained",
 }
 
 
@@ -40,7 +42,7 @@ def _fmt(v, digits=2):
 
 def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
-    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at"] + REALIZE_CASES)
+    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at", "prove_equal", "degree_bound"] + REALIZE_CASES)
     ap.add_argument("--seconds", type=float, default=None, help="compile budget per case")
     args = ap.parse_args()
     header = ["case", "regions", "complete", "undecided", "seconds", "peak MB",
@@ -56,8 +58,9 @@ def main() -> int:
             rows.append([name, "error"] + [""] * (len(header) - 2))
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        if "proved" in r:                 # a realization: no baseline, the proof is the result
-            ratio = "proved" if r["proved"] else "NOT proved"
+        if "proved" in r:                 # a proof: the verdict, and the speed-up when there is a baseline
+            ratio = ("proved" if r["proved"] else "NOT proved") + (
+                f", {r['base_seconds'] / r['seconds']:.0f}x faster" if r.get("base_seconds") else "")
         elif r["regions"] is None or (r["complete"] and r["base_complete"]):
             ratio = f"{r['base_seconds'] / r['seconds']:.1f}x faster"
         else:

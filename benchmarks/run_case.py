@@ -87,11 +87,84 @@ def run_piece_at() -> dict:
                 base_complete=None, base_undecided=None, note="per query; baseline: sympy exact interpreter")
 
 
+def _rescaled_permuted(block):
+    """The same block built differently: hidden units reversed, and σ(2z)/2 = σ(z) in each."""
+    from symattn.nn import EncoderBlock, FeedForward
+
+    f = block.feedforward
+    order = list(range(f.W1.cols))[::-1]
+    b1 = None if f.b1 is None else 2 * f.b1[:, order]
+    return EncoderBlock(block.attention, FeedForward(2 * f.W1[:, order], b1, f.W2[order, :] / 2, f.b2))
+
+
+def run_prove_equal() -> dict:
+    """prove_equal on two 1-block encoders (n=2, p=2) built differently; baseline: every pair of
+    regions with different polynomials sent to the same oracle, without the condition tree."""
+    from symattn.nn import Encoder
+    from symattn.proofs import prove_equal
+    from symattn.proofs.forms import aligned, spline_form
+    from symattn.realize.decide import emptiness
+
+    block = models.encoder_block(2, 2, seed=2)
+    a, b = Encoder([block]), Encoder([_rescaled_permuted(block)])
+    t = time.perf_counter()
+    sa = compile_graph(a.trace(n=2), progress=False)
+    sb = compile_graph(b.trace(n=2), progress=False)
+    compiled = time.perf_counter() - t
+    t = time.perf_counter()
+    proof = prove_equal(sa, sb)
+    ours = time.perf_counter() - t
+    peak = peak_mb()
+    fa = spline_form(sa, "a")
+    fb, _ = aligned(fa, spline_form(sb, "b"))
+    t = time.perf_counter()
+    pairs = [(pa, pb) for pa in fa.pieces for pb in fb.pieces if pa.polys != pb.polys]
+    for pa, pb in pairs:
+        emptiness(fa.ring, pa.conditions + pb.conditions, hint=pa.witness)
+    base = time.perf_counter() - t
+    return dict(case="prove_equal_encoder1_n2_p2", regions=len(sa) + len(sb), complete=proof.complete,
+                undecided=0 if proof.complete else None, seconds=ours, peak_mb=peak, base_seconds=base,
+                base_regions=None, base_complete=None, base_undecided=None, proved=proof.proved,
+                note=(f"{len(sa)} x {len(sb)} regions: {proof.stats['questions']} overlap questions, "
+                      f"baseline {len(pairs)} pairs; compiles {compiled:.1f} s"))
+
+
+def run_degree_bound() -> dict:
+    """degree_bound on a 6-block encoder (n=4, p=4); baseline: piece_at + the lazily computed
+    polynomial of that piece, on the largest prefix of blocks that finishes (2 blocks)."""
+    from symattn.proofs import degree_bound, prove_degree
+
+    model = models.encoder(6, 4)
+    t = time.perf_counter()
+    bound = degree_bound(model, n=4)
+    ours = time.perf_counter() - t
+    t = time.perf_counter()
+    attained = prove_degree(model, bound.degree, n=4, points=4)
+    line = time.perf_counter() - t
+    peak = peak_mb()
+    graph = models.encoder(2, 4).trace(n=4)
+    spline = compile_graph(graph, budget=Budget(regions=0), progress=False)
+    X = models.random_point(random.Random(1), 4, 4)
+    t = time.perf_counter()
+    polys = spline.piece_at(X).polys
+    lazy = max(max((sum(m) for m in g.monoms()), default=0) for row in polys for g in row)
+    base = time.perf_counter() - t
+    return dict(case="degree_bound_encoder6_n4_p4", regions=None, complete=None, undecided=None,
+                seconds=ours, peak_mb=peak, base_seconds=base, base_regions=None, base_complete=None,
+                base_undecided=None, proved=bound.proved and attained.proved,
+                note=(f"degree {bound.degree} = 3^6, attained (a line through a rational point) in {line:.2f} s; "
+                      f"baseline: lazy piece polynomial of 2 blocks only (degree {lazy})"))
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else None
     if name == "piece_at":
         row = run_piece_at()
+    elif name == "prove_equal":
+        row = run_prove_equal()
+    elif name == "degree_bound":
+        row = run_degree_bound()
     elif name.startswith("realize_"):
         row = run_realize(name[len("realize_"):])
     else:

@@ -8,6 +8,9 @@ The public API, by stage:
   with an exact :class:`Witness`, and polynomials);
 * the converse: :class:`MaxMin`, :func:`certificate`, :func:`realize` → :class:`Realization`,
   whose ``verify()`` returns a :class:`Proof`;
+* proofs: :func:`prove_equal`, :func:`degree_bound`, :func:`prove_degree`,
+  :func:`prove_continuous`, :func:`smoothness`; smoothing: :func:`smooth`, :func:`softplus_bound`;
+  pytest helpers in :mod:`symattn.testing` (a plugin registered on install);
 * reading and writing: :func:`to_latex`, :func:`export_latex`, :func:`load_model`,
   :func:`save_model`; PyTorch: :func:`from_torch`, :func:`to_torch` (torch is imported
   only when they are called).
@@ -18,7 +21,7 @@ The public API, by stage:
 (2, 1)
 """
 
-from . import nn
+from . import nn, proofs, smoothing
 from .compiler import Budget, UndecidedCase, compile
 from .errors import (
     EvaluationError,
@@ -46,7 +49,9 @@ from .realize import (
     certificate,
     realize,
 )
+from .proofs import ProofError, degree_bound, prove_continuous, prove_degree, prove_equal, smoothness
 from .semialg import Region, Witness
+from .smoothing import smooth, softplus_bound
 from .spline import MergedPiece, Piece, PointPiece, SoundnessError, Spline
 from .weights import exact_matrix, exact_scalar
 
@@ -62,10 +67,13 @@ __all__ = [
     "UndecidedCase",
     # the converse
     "MaxMin", "UnivariateSpline", "CPWL", "certificate", "realize", "Realization", "Proof", "Check",
+    # proofs and smoothing
+    "proofs", "smoothing", "prove_equal", "degree_bound", "prove_degree", "prove_continuous",
+    "smoothness", "smooth", "softplus_bound",
     # reading, writing, PyTorch
     "Printable", "to_latex", "export_latex", "load_model", "save_model", "from_torch", "to_torch",
     # errors
     "SymattnError", "WeightError", "ShapeError", "NotASplineError", "EvaluationError",
     "GraphLintError", "UnsupportedOperationError", "SoundnessError", "ModelFileError",
-    "NoCertificateError", "DiscontinuityError", "CertificateInputError",
+    "NoCertificateError", "DiscontinuityError", "CertificateInputError", "ProofError",
 ]

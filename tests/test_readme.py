@@ -22,3 +22,17 @@ def test_readme_examples(tmp_path, monkeypatch):
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 10
     assert result.failed == 0
+
+
+def test_readme_pytest_example_runs_with_the_plugin(tmp_path):
+    """The "Proofs in your tests" example, run by pytest with the installed plugin."""
+    import re
+    import subprocess
+    import sys
+
+    text = README.read_text()
+    block = re.search(r"```python\n(# test_my_model\.py\n.*?)```", text, re.S).group(1)
+    (tmp_path / "test_my_model.py").write_text(block)
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert "3 passed" in out.stdout, out.stdout + out.stderr

@@ -60,11 +60,8 @@ def _load_builtin_formatters() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from . import formats_graph, formats_nn, formats_spline  # noqa: F401
-        try:
-            from . import formats_realize  # noqa: F401
-        except ImportError:  # an installation without symattn.realize
-            pass
+        from ..proofs import formats as _proofs  # noqa: F401
+        from . import formats_graph, formats_nn, formats_realize, formats_spline  # noqa: F401
 
 
 def formatter_for(cls: type, kind: str) -> Callable[[Any, Any], str]:
