@@ -19,7 +19,7 @@ from ..graph.graph import ExpressionGraph
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from .matrix_rules import FractionRules, MatrixRules
 
-__all__ = ["PointWalker", "PatternPolys", "pattern_at"]
+__all__ = ["PointWalker", "FollowPattern", "PatternPolys", "pattern_at"]
 
 
 class PointWalker(FractionRules):
@@ -49,7 +49,31 @@ def pattern_at(graph: ExpressionGraph, inputs: Mapping[str, Sequence[Sequence[Fr
     return tuple(walker.pattern), value
 
 
-class PatternPolys(MatrixRules):
+class FollowPattern(MatrixRules):
+    """A ReLU rule that takes the signs from ``self.pattern`` (entry by entry,
+    graph order), calling :meth:`record` on each entry; subclasses set the
+    pattern, ``position = 0`` and the ring's ``zero``."""
+
+    pattern: Sequence[int]
+    position: int
+
+    def record(self, g, s: int) -> None:
+        """Called with each ReLU argument and its sign."""
+
+    def rule_relu(self, a, x):
+        out = []
+        for row in x:
+            r = []
+            for g in row:
+                s = self.pattern[self.position]
+                self.position += 1
+                self.record(g, s)
+                r.append(g if s > 0 else self.zero)
+            out.append(tuple(r))
+        return tuple(out)
+
+
+class PatternPolys(FollowPattern):
     """Polynomial forward pass where ReLU entry k takes ``pattern[k]``.
 
     Collects the conditions along the way by the compiler's own rule
@@ -70,18 +94,9 @@ class PatternPolys(MatrixRules):
             entry = entry.xreplace(self.params)
         return self.ring.from_expr(entry) if entry.free_symbols else self.ring.ground_new(entry)
 
-    def rule_relu(self, a, x):
-        out = []
-        for row in x:
-            r = []
-            for g in row:
-                s = self.pattern[self.position]
-                self.position += 1
-                if not g.is_ground:
-                    h, t = normalize_condition(g, 1)
-                    if h not in self._seen:
-                        self._seen.add(h)
-                        self.conditions.append((h, s * t))
-                r.append(g if s > 0 else self.zero)
-            out.append(tuple(r))
-        return tuple(out)
+    def record(self, g: PolyElement, s: int) -> None:
+        if not g.is_ground:
+            h, t = normalize_condition(g, 1)
+            if h not in self._seen:
+                self._seen.add(h)
+                self.conditions.append((h, s * t))

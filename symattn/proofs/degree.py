@@ -39,9 +39,8 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring as sympy_ring
 
-from ..compiler.matrix_rules import MatrixRules
 from ..compiler.pipeline import check_spline_ops
-from ..compiler.walkers import pattern_at
+from ..compiler.walkers import FollowPattern, pattern_at
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
 from ..interpret.base import Interpreter
@@ -152,7 +151,7 @@ def degree_bound(model: Any, n: int | None = None, m: int | None = None) -> Degr
 # attained: the piece through a point, along a line
 # ---------------------------------------------------------------------------
 
-class _LineWalk(MatrixRules):
+class _LineWalk(FollowPattern):
     """The piece through a point (given by its ReLU signs), restricted to a line: polynomials in t.
 
     ``modular``: coefficients mod :data:`PRIME` (:class:`ModPoly`), else
@@ -181,16 +180,6 @@ class _LineWalk(MatrixRules):
             raise ZeroDivisionError("a denominator is divisible by the prime")
         return ModPoly.constant(v.numerator * pow(v.denominator, -1, PRIME), PRIME)
 
-    def rule_relu(self, a, x):
-        out = []
-        for row in x:
-            r = []
-            for g in row:
-                s = self.pattern[self.position]
-                self.position += 1
-                r.append(g if s > 0 else self.zero)
-            out.append(tuple(r))
-        return tuple(out)
 
 
 def line_degree(graph: ExpressionGraph, point: Mapping[str, Any], direction: Mapping[str, Any],
