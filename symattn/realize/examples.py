@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import sympy
@@ -101,8 +102,12 @@ EXAMPLES: dict[str, Callable[[], Any]] = {
 }
 
 
-def bench_row(name: str) -> dict[str, Any]:
-    """Realize the named example, prove it by round trip, and report sizes and seconds."""
+def realized_example(name: str) -> SimpleNamespace:
+    """The named example realized and proved by round trip, with both timings.
+
+    Fields: ``name``, ``target``, ``realization``, ``proof``,
+    ``realize_seconds``, ``verify_seconds``.
+    """
     from .construct import realize
 
     target = EXAMPLES[name]()
@@ -111,7 +116,14 @@ def bench_row(name: str) -> dict[str, Any]:
     realize_s = time.perf_counter() - t
     t = time.perf_counter()
     proof = r.verify()
-    verify_s = time.perf_counter() - t
+    return SimpleNamespace(name=name, target=target, realization=r, proof=proof,
+                           realize_seconds=realize_s, verify_seconds=time.perf_counter() - t)
+
+
+def bench_row(name: str) -> dict[str, Any]:
+    """Realize the named example, prove it by round trip, and report sizes and seconds."""
+    ex = realized_example(name)
+    r, proof, realize_s, verify_s = ex.realization, ex.proof, ex.realize_seconds, ex.verify_seconds
     s = r.sizes
     return dict(case=f"realize_{name}", construction=r.construction, blocks=s.blocks, heads=s.heads,
                 width=s.width, hidden=s.hidden, product_layers=s.product_layers,

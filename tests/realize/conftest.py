@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import random
-import time
 from types import SimpleNamespace
 
 import pytest
 
-from symattn.realize import realize
-from symattn.realize.examples import EXAMPLES, generic_ffn
+from symattn.realize.examples import generic_ffn, realized_example
 
 
 @pytest.fixture
@@ -24,14 +22,7 @@ _BUILT: dict[str, SimpleNamespace] = {}
 def built_example(name: str) -> SimpleNamespace:
     """The named example realized and verified once per session, with timings."""
     if name not in _BUILT:
-        target = EXAMPLES[name]()
-        t = time.perf_counter()
-        r = realize(target)
-        realize_s = time.perf_counter() - t
-        t = time.perf_counter()
-        proof = r.verify()
-        _BUILT[name] = SimpleNamespace(name=name, target=target, realization=r, proof=proof,
-                                       realize_seconds=realize_s, verify_seconds=time.perf_counter() - t)
+        _BUILT[name] = realized_example(name)
     return _BUILT[name]
 
 
