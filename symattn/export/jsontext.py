@@ -16,6 +16,7 @@ one line, a matrix one row per line.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 __all__ = ["dumps"]
@@ -46,3 +47,11 @@ def dumps(value: Any, indent: int = 1, _level: int = 0) -> str:
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     items = [inner + dumps(v, indent, _level + 1) for v in value]
     return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+
+
+def write_document(doc: Any, path: str | Path | None = None) -> str:
+    """The JSON text of ``doc`` (one trailing newline); also written to ``path`` when given."""
+    text = dumps(doc) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text

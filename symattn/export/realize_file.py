@@ -42,7 +42,7 @@ import sympy
 
 from ..errors import SymattnError
 from ..realize import MaxMin, Realization, realize
-from .jsontext import dumps
+from .jsontext import dumps, write_document
 from .model_file import ASSUMPTIONS, _module_to_dict, model_field, parameters_to_dict, read_document
 from .reader import Field, ModelFileError
 
@@ -164,10 +164,7 @@ def realization_from_dict(doc: Any, source: str | None = None) -> Realization:
 
 def realization_to_json(r: Realization, path: str | Path | None = None) -> str:
     """The JSON text of ``r``; also written to ``path`` when given."""
-    text = dumps(realization_to_dict(r)) + "\n"
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
+    return write_document(realization_to_dict(r), path)
 
 
 def realization_from_json(source: str | Path) -> Realization:

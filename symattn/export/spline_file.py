@@ -51,7 +51,7 @@ from ..semialg.region import Region, Witness
 from ..spline import Piece, PointPiece, Spline
 from .model_file import (_module_to_dict, model_field, parameter_symbol, parameters_field,
                          parameters_to_dict, read_document)
-from .jsontext import dumps
+from .jsontext import write_document
 from .reader import Field, ModelFileError
 
 __all__ = ["FORMAT", "VERSION", "spline_to_dict", "spline_from_dict", "spline_to_json", "spline_from_json",
@@ -116,10 +116,7 @@ def spline_to_dict(spline: Spline) -> dict:
 
 def spline_to_json(spline: Spline, path: str | Path | None = None) -> str:
     """The JSON text of ``spline``; also written to ``path`` when given."""
-    text = dumps(spline_to_dict(spline)) + "\n"
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
+    return write_document(spline_to_dict(spline), path)
 
 
 save_spline = spline_to_json

@@ -49,7 +49,7 @@ import sympy
 from ..semialg.poly import PolyElement, evaluate, is_affine
 from .decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, NoCertificateError, RealizeError
-from .inputs import CPWL, UnivariateSpline
+from .inputs import CPWL, UnivariateSpline, check_compiled
 from .maxmin import MaxMin
 
 __all__ = ["certificate", "cpwl_certificate", "univariate_certificate", "spline_as_input", "line_sign"]
@@ -89,12 +89,7 @@ def spline_as_input(spline) -> CPWL | UnivariateSpline:
     if tuple(spline.shape) != (1, 1):
         raise CertificateInputError(where, f"the spline is {spline.shape[0]}×{spline.shape[1]}-valued; "
                                            "realize one output entry at a time (CPWL.from_spline(s, entry=...))")
-    if spline.parameters:
-        raise CertificateInputError(where, f"the spline has parameters {spline.parameters}; fix them first "
-                                           "with spline.restrict({...})")
-    if not spline.complete:
-        raise CertificateInputError(where, f"the spline is incomplete ({len(spline.undecided)} undecided sign "
-                                           "systems), so its pieces do not cover the input space")
+    check_compiled(spline, where)
     walls = {h for p in spline.pieces for h, _ in p.conditions}
     curved = [h for h in walls if not is_affine(h)]
     nvars = len(spline.variables)

@@ -41,6 +41,28 @@ from .polys import as_poly, check_variables, ring_of, total_degree
 __all__ = ["Cell", "UnivariateSpline", "CPWL"]
 
 
+class _PiecewiseFacts:
+    """``ring`` and ``degree`` of a piecewise input with ``variables`` and ``pieces``."""
+
+    @property
+    def ring(self) -> PolyRing:
+        return ring_of(self.variables)
+
+    @property
+    def degree(self) -> int:
+        return max(total_degree(p) for p in self.pieces)
+
+
+def check_compiled(spline, where: str) -> None:
+    """A compiled spline can be read as a piecewise input only without parameters and when complete."""
+    if spline.parameters:
+        raise CertificateInputError(where, f"the spline has parameters {spline.parameters}; fix them first "
+                                           "with spline.restrict({...})")
+    if not spline.complete:
+        raise CertificateInputError(where, f"the spline is incomplete ({len(spline.undecided)} undecided "
+                                           "sign systems), so its pieces do not cover the input space")
+
+
 @dataclass(frozen=True)
 class Cell:
     """An open cell ``{s·h > 0 for every (h, s)}`` and the polynomial a function equals there."""
@@ -50,7 +72,7 @@ class Cell:
 
 
 @dataclass(frozen=True, init=False)
-class UnivariateSpline:
+class UnivariateSpline(_PiecewiseFacts):
     """A continuous piecewise polynomial of one variable.
 
     ``knots``: strictly increasing exact rationals t_1 < … < t_K (floats are
@@ -125,14 +147,6 @@ class UnivariateSpline:
     def variables(self) -> tuple[sympy.Symbol]:
         return (self.variable,)
 
-    @property
-    def ring(self) -> PolyRing:
-        return ring_of(self.variables)
-
-    @property
-    def degree(self) -> int:
-        return max(total_degree(p) for p in self.pieces)
-
     def __call__(self, x: Any) -> sympy.Rational:
         """Exact value at a rational point (either piece at a knot: they agree)."""
         if isinstance(x, dict):
@@ -203,7 +217,7 @@ def _condition(c: Any, ring: PolyRing, where: str) -> Condition:
 
 
 @dataclass(frozen=True, init=False)
-class CPWL:
+class CPWL(_PiecewiseFacts):
     """A continuous piecewise-affine function on convex polyhedral cells.
 
     ``cells``: one entry per cell, each a :class:`~symattn.semialg.Region`
@@ -288,24 +302,10 @@ class CPWL:
                 raise CertificateInputError(where, f"the spline is {spline.shape[0]}×{spline.shape[1]}-valued; "
                                                    "pass entry=(i, j) to pick one output")
             entry = (0, 0)
-        if spline.parameters:
-            raise CertificateInputError(where, f"the spline has parameters {spline.parameters}; fix them first "
-                                               "with spline.restrict({...})")
-        if not spline.complete:
-            raise CertificateInputError(where, f"the spline is incomplete ({len(spline.undecided)} undecided "
-                                               "sign systems); its cells do not cover the input space")
+        check_compiled(spline, where)
         i, j = entry
         return cls([p.region for p in spline.pieces], [p.polys[i][j] for p in spline.pieces],
                    spline.variables, check=False)
-
-    # -- facts -------------------------------------------------------------
-    @property
-    def ring(self) -> PolyRing:
-        return ring_of(self.variables)
-
-    @property
-    def degree(self) -> int:
-        return max(total_degree(p) for p in self.pieces)
 
     def cells(self) -> tuple[Cell, ...]:
         return tuple(Cell(r.conditions, p) for r, p in zip(self.regions, self.pieces))
