@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from symattn.compiler.casesplit import CaseSplitter, LeafPiece, UndecidedCase
+from symattn.compiler.casesplit import CaseSplitter, LeafPiece
+from symattn.semialg.region import UndecidedCase
 from symattn.semialg.poly import compile_poly
 from symattn.semialg.z3backend import Z3Backend
 

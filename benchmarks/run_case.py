@@ -17,7 +17,7 @@ from benchmarks.baseline import BaselineSplitter
 from symattn import compile
 from symattn.compiler.casesplit import Budget
 from symattn.compiler.pipeline import compile_graph
-from symattn.compiler.pool import SamplePool
+from symattn.semialg.pool import SamplePool
 from symattn.semialg.poly import polynomial_ring
 
 CASES = {
@@ -103,7 +103,7 @@ def run_prove_equal() -> dict:
     from symattn.nn import Encoder
     from symattn.proofs import prove_equal
     from symattn.proofs.forms import aligned, spline_form
-    from symattn.realize.decide import emptiness
+    from symattn.semialg.decide import emptiness
 
     block = models.encoder_block(2, 2, seed=2)
     a, b = Encoder([block]), Encoder([_rescaled_permuted(block)])

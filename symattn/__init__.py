@@ -22,7 +22,7 @@ The public API, by stage:
 """
 
 from . import nn, proofs, smoothing
-from .compiler import Budget, UndecidedCase, compile
+from .compiler import Budget, compile
 from .errors import (
     EvaluationError,
     GraphLintError,
@@ -32,8 +32,10 @@ from .errors import (
     UnsupportedOperationError,
     WeightError,
 )
-from .export import ModelFileError, Printable, export_latex, load_model, save_model, to_latex
-from .graph import ExpressionGraph, input_symbol, trace
+from .printable import Printable
+from .export import ModelFileError, export_latex, load_model, save_model, to_latex
+from .graph import ExpressionGraph, input_symbol
+from .nn import trace
 from .interop import from_torch, to_torch
 from .interpret import ExactInterpreter, FloatInterpreter, ReLU, SymbolicInterpreter
 from .realize import (
@@ -50,7 +52,7 @@ from .realize import (
     realize,
 )
 from .proofs import ProofError, degree_bound, prove_continuous, prove_degree, prove_equal, smoothness
-from .semialg import Region, Witness
+from .semialg import Region, UndecidedCase, Witness
 from .smoothing import smooth, softplus_bound
 from .spline import MergedPiece, Piece, PointPiece, SoundnessError, Spline
 from .weights import exact_matrix, exact_scalar

@@ -14,6 +14,9 @@ __all__ = [
     "NotASplineError",
     "EvaluationError",
     "GraphLintError",
+    "InputError",
+    "RealizeError",
+    "CertificateInputError",
 ]
 
 
@@ -67,3 +70,24 @@ class EvaluationError(SymattnError):
 
 class GraphLintError(SymattnError):
     """The expression graph violates its schema (see :mod:`symattn.graph.nodes`)."""
+
+
+class InputError(SymattnError, ValueError):
+    """An argument is malformed; ``where`` names the argument and field, ``reason`` what is wrong."""
+
+    def __init__(self, where: str, reason: str):
+        self.where, self.reason = where, reason
+        super().__init__(f"{where}: {reason}")
+
+
+class RealizeError(SymattnError):
+    """Base class of the errors raised while certifying or realizing a spline."""
+
+
+class CertificateInputError(RealizeError, InputError):
+    """A spline, certificate or polynomial given to :mod:`symattn.realize` is malformed.
+
+    ``where`` names the class and field (``CPWL.cells[2]``), ``reason`` what
+    was wrong with it.  Raised by the polynomial conversions of
+    :mod:`symattn.semialg.convert`, the one door user expressions come in by.
+    """

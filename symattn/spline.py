@@ -31,8 +31,8 @@ from .errors import SymattnError
 from .graph.graph import ExpressionGraph, input_symbols
 from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
-from .compiler.casesplit import UndecidedCase
-from .export.printing import Printable
+from .semialg.region import UndecidedCase
+from .printable import Printable
 
 __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
 
@@ -73,7 +73,7 @@ class PieceSource:
         self.graph, self.ring, self.inputs, self.params = graph, ring, inputs, dict(params or {})
 
     def polys(self, pattern: tuple[int, ...]) -> tuple:
-        from .compiler.walkers import PatternPolys
+        from .interpret.walkers import PatternPolys
 
         return PatternPolys(self.ring, pattern, self.params).run(self.graph, self.inputs)
 
@@ -158,7 +158,7 @@ class PointPiece(Printable):
 
     @cached_property
     def _walk(self):
-        from .compiler.walkers import PatternPolys
+        from .interpret.walkers import PatternPolys
 
         fixed = {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
         walker = PatternPolys(self.spline.ring, self.pattern, params=fixed)
@@ -270,7 +270,7 @@ class Spline(Printable):
 
     def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
         """The piece at a point: one exact forward pass, then a dictionary lookup."""
-        from .compiler.walkers import pattern_at
+        from .interpret.walkers import pattern_at
 
         values, graph_params, point = self._point(inputs, params)
         pattern, output = pattern_at(self.graph, values, graph_params)
@@ -326,17 +326,11 @@ class Spline(Printable):
         exact values.  ``restrict(origin=P, directions=[D1, D2])`` (each a
         mapping from variable to rational) gives the spline of
         ``t ↦ P + t0·D1 + t1·D2`` in the new variables ``t[0], t[1]``.
+        A restriction of a restriction composes the two substitutions
+        (:mod:`symattn.compiler.restrict`).
         """
-        from .compiler.pipeline import compile_graph
-
-        if origin is not None:
-            ts = [sympy.Symbol(f"t[{k}]", real=True) for k in range(len(directions))]
-            substitution = {
-                v: sympy.Rational(origin.get(v, 0)) + sum(sympy.Rational(d.get(v, 0)) * t for d, t in zip(directions, ts))
-                for v in self.variables
-            }
-        substitution = {sympy.sympify(k): sympy.sympify(v) for k, v in (substitution or {}).items()}
-        return compile_graph(self.graph, budget=budget, progress=progress, substitution=substitution)
+        from .compiler.restrict import restrict
+        return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress)
 
     # -- showing and saving (symattn.export) -------------------------------
     def to_json(self, path=None) -> str:

@@ -2,7 +2,7 @@
 
 Values are tuple matrices of exact polynomials (sympy ``PolyElement`` over
 QQ, parameters as extra generators).  Every op but ReLU is a polynomial
-rule from :class:`~symattn.compiler.matrix_rules.MatrixRules`.  At a ReLU
+rule from :class:`~symattn.interpret.matrix_rules.MatrixRules`.  At a ReLU
 node each entry g is decided in turn, on the current region:
 
 1. g constant: no split;
@@ -10,7 +10,7 @@ node each entry g is decided in turn, on the current region:
    branch: no split, the sign follows;
 3. otherwise split into ``g > 0`` (value g) and ``g < 0`` (value 0).  A
    branch is entered only with an exact witness.  First the branches that
-   hold a point of the sample pool (:class:`~symattn.compiler.pool.SamplePool`)
+   hold a point of the sample pool (:class:`~symattn.semialg.pool.SamplePool`)
    are explored; a branch that holds none waits in a queue.  The queues then
    go to the oracles, a quick one and then a thorough one: a verified
    witness enters the branch, a proof of emptiness prunes it, and what no
@@ -38,14 +38,13 @@ from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
 from ..semialg.oracle import Feasible, Infeasible, Oracle
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
-from ..semialg.region import Condition, Region
-from ..export.printing import Printable
-from .matrix_rules import MatrixRules
-from .pool import SamplePool
+from ..semialg.region import Condition, Region, UndecidedCase
+from ..interpret.matrix_rules import MatrixRules
+from ..semialg.pool import SamplePool
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
-__all__ = ["Budget", "CaseSplitter", "SplitResult", "UndecidedCase", "LeafPiece"]
+__all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece"]
 
 
 @dataclass(frozen=True)
@@ -64,22 +63,6 @@ class Budget:
         if budget is None or isinstance(budget, Budget):
             return budget or cls()
         return cls(seconds=float(budget))
-
-
-@dataclass(frozen=True)
-class UndecidedCase(Printable):
-    """A sign-condition system no procedure decided, and why.
-
-    ``conditions`` is the region so far plus the branch's new condition.
-    ``reason`` says what happened: the solver answered unknown or timed
-    out, or the budget ran out before the branch was explored.
-    """
-
-    conditions: tuple[Condition, ...]
-    reason: str
-
-    def as_relational(self) -> sympy.Basic:
-        return sympy.And(*[(g.as_expr() > 0) if s > 0 else (g.as_expr() < 0) for g, s in self.conditions])
 
 
 @dataclass(frozen=True)

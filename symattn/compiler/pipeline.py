@@ -12,11 +12,12 @@ import sympy
 from ..errors import NotASplineError
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
-from ..graph.trace import trace
+from ..nn.trace import trace
 from ..semialg.oracle import Oracle
 from ..semialg.poly import polynomial_ring
+from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
-from .pool import SamplePool
+from ..semialg.pool import SamplePool
 
 __all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
 
@@ -103,8 +104,6 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     ``substitution`` maps input variables to affine expressions in new
     variables (or constants) and parameters to exact values.
     """
-    from ..spline import Piece, PieceSource, Spline
-
     graph.lint()
     check_spline_ops(graph)
     substitution = dict(substitution or {})

@@ -1,12 +1,14 @@
 """Showing results to people: LaTeX, Jupyter, pictures, model files.
 
-* :mod:`.printing`: the :class:`Printable` mixin (SymPy's printing protocol);
+* :mod:`.formats_graph`, :mod:`.formats_nn`, :mod:`.formats_spline`,
+  :mod:`.formats_realize`, :mod:`.formats_proofs`: how each result type prints, registered for the
+  :class:`~symattn.printable.Printable` protocol when this package is imported;
 * :mod:`.latex`, :mod:`.document`: formulas and standalone documents;
 * :mod:`.model_file`, :mod:`.spline_file`: the JSON model and spline files;
 * :mod:`.plot`, :mod:`.draw`: region maps, line plots, graph drawings.
 
-The heavier parts are imported on first use, so that the result classes can
-inherit :class:`Printable` without import cycles.
+The formatters are imported here, so ``import symattn`` registers them; the
+heavier parts (documents, files, pictures) are imported on first use.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .printing import Printable
+from ..printable import Printable
+from . import formats_graph, formats_nn, formats_proofs, formats_realize, formats_spline  # noqa: F401  (registers the formatters)
 
 __all__ = [
     "Printable", "to_latex", "latex_options", "export_latex", "latex_document",

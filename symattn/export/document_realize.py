@@ -20,10 +20,10 @@ from __future__ import annotations
 from sympy.printing.latex import LatexPrinter
 
 from ..realize import MaxMin, Proof, Realization
-from .document import document_body
+from .bodies import document_body
 from .formats_realize import maxmin_lines
 from .latex import escape
-from .names import indexed_names
+from ..latex_names import indexed_names
 
 __all__ = []
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
 from .latex import text
-from .printing import LATEX, TEXT, formatter
+from ..printable import LATEX, TEXT, formatter
 
 __all__ = ["node_tex"]
 

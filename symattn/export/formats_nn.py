@@ -31,7 +31,7 @@ from ..nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, Enc
                   LayerNorm, Linear, MultiHeadAttention, Transformer)
 from ..nn.base import Module, join
 from .latex import lines_block, visual_width, options
-from .printing import LATEX, TEXT, formatter
+from ..printable import LATEX, TEXT, formatter
 
 __all__ = ["Anatomy", "anatomy", "walk_modules", "weight_tex", "fill_items"]
 

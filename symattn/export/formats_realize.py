@@ -26,8 +26,8 @@ from ..realize import MaxMin, Proof, Realization
 from ..nn.sequential import Sequential
 from .formats_nn import Anatomy, anatomy
 from .latex import lines_block, text
-from .names import indexed_names
-from .printing import LATEX, TEXT, formatter
+from ..latex_names import indexed_names
+from ..printable import LATEX, TEXT, formatter
 
 __all__ = ["proof_latex", "realization_latex", "maxmin_lines"]
 

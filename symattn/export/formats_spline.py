@@ -28,13 +28,13 @@ from typing import Sequence
 
 import sympy
 
-from ..compiler.casesplit import UndecidedCase
+from ..semialg.region import UndecidedCase
 from ..semialg.region import Region, Witness
 from ..spline import MergedPiece, Piece, PointPiece, Spline
 from .latex import (broken_sum, cases, conjunction, conjunction_lines, disjunction, lines_block, matrix_block,
                     options, sum_lines, text, visual_width)
-from .names import indexed_names
-from .printing import LATEX, TEXT, formatter
+from ..latex_names import indexed_names
+from ..printable import LATEX, TEXT, formatter
 
 __all__ = ["entry_name", "entry_cases", "shown_pieces"]
 

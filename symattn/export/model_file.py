@@ -56,7 +56,7 @@ from ..nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, Enc
                   Transformer)
 from ..nn.base import ACTIVATIONS, Module
 from .jsontext import dumps
-from .names import INDEXED
+from ..latex_names import INDEXED
 from .reader import Field, ModelFileError
 
 __all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "model_from_dict", "save_model", "load_model",

@@ -6,7 +6,7 @@ decides the plane's regions anew) and draws its region map:
 
 * a grid of *exact rational* points is coloured by the piece each lies in,
   decided by the exact signs of the piece's conditions (integer arithmetic,
-  :class:`~symattn.compiler.pool.SamplePool`); points on a wall, or in no
+  :class:`~symattn.semialg.pool.SamplePool`); points on a wall, or in no
   listed piece of an incomplete spline, stay white;
 * the walls are drawn as zero contours of the wall polynomials, in floats:
   floats only draw, they never decide.
@@ -35,7 +35,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import sympy
 
-from ..compiler.pool import SamplePool
+from ..semialg.pool import SamplePool
 from ..graph.graph import input_symbols
 from ..spline import Spline
 from ..weights import exact_matrix, exact_scalar

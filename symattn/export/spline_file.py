@@ -42,11 +42,11 @@ from typing import Any, Mapping
 
 import sympy
 
-from ..compiler.casesplit import UndecidedCase
+from ..semialg.region import UndecidedCase
 from ..compiler.pipeline import spline_frame
 from ..errors import SymattnError
 from ..graph.graph import ExpressionGraph
-from ..graph.trace import trace
+from ..nn.trace import trace
 from ..semialg.region import Region, Witness
 from ..spline import Piece, PointPiece, Spline
 from .model_file import (_module_to_dict, model_field, parameter_symbol, parameters_field,

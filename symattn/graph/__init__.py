@@ -1,7 +1,8 @@
-"""The expression graph: schema, builder, tracing."""
+"""The expression graph: schema, builder, lint.  Pure IR: it imports nothing above it.
+
+Tracing a module into a graph is :func:`symattn.nn.trace`."""
 
 from . import nodes
 from .graph import ExpressionGraph, input_symbol, input_symbols
-from .trace import trace
 
-__all__ = ["nodes", "ExpressionGraph", "input_symbol", "input_symbols", "trace"]
+__all__ = ["nodes", "ExpressionGraph", "input_symbol", "input_symbols"]

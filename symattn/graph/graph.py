@@ -11,7 +11,7 @@ import sympy
 
 from ..errors import GraphLintError, ShapeError
 from . import nodes as N
-from ..export.printing import Printable
+from ..printable import Printable
 
 __all__ = ["ExpressionGraph", "input_symbol", "input_symbols"]
 

@@ -6,9 +6,10 @@ from .blocks import Decoder, DecoderBlock, Encoder, EncoderBlock, Transformer
 from .feedforward import FeedForward, Linear
 from .norms import LayerNorm
 from .sequential import Identity, ReLU, Sequential
+from .trace import trace
 
 __all__ = [
     "Module", "Linear", "FeedForward", "Attention", "MaskedAttention", "CrossAttention",
     "MultiHeadAttention", "LayerNorm", "EncoderBlock", "DecoderBlock", "Encoder", "Decoder",
-    "Transformer", "Sequential", "ReLU", "Identity", "causal_mask",
+    "Transformer", "Sequential", "ReLU", "Identity", "causal_mask", "trace",
 ]

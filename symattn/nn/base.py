@@ -11,7 +11,7 @@ from ..errors import ShapeError, UnsupportedOperationError
 from ..graph.builder import GraphBuilder
 from ..graph.graph import ExpressionGraph
 from ..weights import Rationalize, exact_matrix, exact_row, exact_scalar
-from ..export.printing import Printable
+from ..printable import Printable
 
 __all__ = ["Module", "ACTIVATIONS", "check_activation", "join"]
 
@@ -93,10 +93,20 @@ class Module(Printable):
         return out
 
     def trace(self, n: int | None = None, m: int | None = None) -> ExpressionGraph:
-        """Trace into an :class:`ExpressionGraph` for ``n`` (and ``m``) tokens."""
-        from ..graph.trace import trace
-
-        return trace(self, n=n, m=m)
+        """Trace into an :class:`ExpressionGraph` for ``n`` (and ``m``) tokens (cached)."""
+        counts = self.tokens(n, m)
+        for name, rows in counts.items():
+            if not isinstance(rows, int) or isinstance(rows, bool) or rows < 1:
+                raise ValueError(f"the number of tokens for {name} must be a positive int, got {rows!r}")
+        cache = self.__dict__.setdefault("_traces", {})
+        key = tuple(sorted(counts.items()))
+        if key not in cache:
+            b = GraphBuilder()
+            features = self.input_features()
+            args = tuple(b.input(name, (counts[name], features[name])) for name in self.input_names)
+            out = self.build(b, args, self.root_path)
+            cache[key] = b.finish(out, model=self)
+        return cache[key]
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -144,8 +154,7 @@ class Module(Printable):
         """
         from ..interpret import interpreter_for
 
-        graph, mats = self._graph_for(inputs)
-        return interpreter_for(mode, params=params).run(graph, mats)
+        return interpreter_for(mode, params=params).run(*self._graph_for(inputs))
 
     def symbolic(self, n: int | None = None, m: int | None = None) -> sympy.Matrix:
         """The output as expressions in the input variables, ReLU unevaluated."""

@@ -1,6 +1,6 @@
 """Exact proofs about splines: equality, degree, continuity, order of smoothness.
 
-Every function returns a :class:`~symattn.realize.proof.Proof` (what was
+Every function returns a :class:`~symattn.checks.Proof` (what was
 checked, how, and whether that is complete) or raises :class:`ProofError`
 with an exact counterexample.
 

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from ..realize.proof import Check, Proof
+from ..checks import Check, Proof
 from ..semialg.poly import evaluate
 from .errors import ProofError
 from .forms import FormPiece, as_form

@@ -40,11 +40,11 @@ from sympy.polys.domains import QQ
 from sympy.polys.rings import ring as sympy_ring
 
 from ..compiler.pipeline import check_spline_ops
-from ..compiler.walkers import FollowPattern, pattern_at
+from ..interpret.walkers import FollowPattern, pattern_at
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
 from ..interpret.base import Interpreter
-from ..realize.proof import Check, Proof
+from ..checks import Check, Proof
 from .errors import ProofError, ProofInputError
 from .modpoly import ModPoly
 
@@ -56,7 +56,7 @@ PRIME = 2**61 - 1
 
 @dataclass(frozen=True)
 class DegreeProof(Proof):
-    """A :class:`~symattn.realize.proof.Proof` about a degree.
+    """A :class:`~symattn.checks.Proof` about a degree.
 
     ``degree``: the bound (for :func:`degree_bound`) or the degree claimed
     (for :func:`prove_degree`); ``entries``: per output entry bounds (−1 for
@@ -116,7 +116,7 @@ def _graph(model: Any, n: int | None, m: int | None) -> ExpressionGraph:
         return model
     if isinstance(model, Spline):
         return model.graph
-    from ..graph.trace import trace
+    from ..nn.trace import trace
 
     return trace(model, n=n or 1, m=m or 1)
 

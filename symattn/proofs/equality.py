@@ -15,7 +15,7 @@ The regions of ``b`` are arranged as a tree of their conditions (a compiled
 spline's conditions are the root-to-leaf paths of its case split).  For a
 region A the tree is walked from the root: a subtree whose pieces all carry
 A's polynomials is skipped without a question, and a branch is entered only
-when the oracle (:func:`symattn.realize.decide.emptiness`, the compiler's
+when the oracle (:func:`symattn.semialg.decide.emptiness`, the compiler's
 layered :class:`~symattn.semialg.oracle.Oracle`) gives an exact witness of
 A ∩ (conditions so far), which is the hint for the next question.  So the
 work follows the overlaps where the values differ, not all pairs.
@@ -47,8 +47,8 @@ from typing import Any
 
 import sympy
 
-from ..realize.decide import Feasible, Infeasible, emptiness
-from ..realize.proof import Check, Proof
+from ..semialg.decide import Feasible, Infeasible, emptiness
+from ..checks import Check, Proof
 from ..semialg.poly import evaluate
 from .errors import ProofError
 from .forms import Form, FormPiece, aligned, as_form

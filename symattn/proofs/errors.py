@@ -15,7 +15,8 @@ from typing import Any, Mapping
 
 import sympy
 
-from ..errors import SymattnError
+from ..errors import InputError, SymattnError
+from ..latex_names import latex_name
 
 __all__ = ["ProofError", "ProofInputError"]
 
@@ -35,7 +36,7 @@ class ProofError(SymattnError, AssertionError):
     fails, or None for a claim about the whole function (a degree, say);
     ``values``: what the two sides are there (for an equality: both values;
     across a wall: the limits from each side), named by ``labels``; ``proof``: the refuted
-    :class:`~symattn.realize.proof.Proof` with every check, when there is
+    :class:`~symattn.checks.Proof` with every check, when there is
     one; ``detail`` says what was compared.
     """
 
@@ -62,8 +63,6 @@ class ProofError(SymattnError, AssertionError):
         >>> ProofError("f = g", {x: sympy.Rational(-1, 2)}, (0, 1)).latex()
         'x_{0,1} = - \\frac{1}{2}\\quad 0 \\neq 1'
         """
-        from ..export.names import latex_name
-
         parts = []
         if self.point is not None:
             names = {k: latex_name(k) or sympy.latex(k) for k in self.point}
@@ -73,9 +72,5 @@ class ProofError(SymattnError, AssertionError):
         return r"\quad ".join(parts)
 
 
-class ProofInputError(SymattnError, ValueError):
+class ProofInputError(InputError):
     """An input to a proof is malformed; ``where`` names the argument and field."""
-
-    def __init__(self, where: str, reason: str):
-        self.where, self.reason = where, reason
-        super().__init__(f"{where}: {reason}")

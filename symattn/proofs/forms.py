@@ -41,8 +41,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy
 
-from ..realize.decide import Feasible, Infeasible, emptiness
-from ..realize.polys import as_poly, change_ring, check_variables, ring_of
+from ..semialg.decide import Feasible, Infeasible, emptiness
+from ..semialg.convert import as_poly, change_ring, check_variables, ring_of
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, Witness
 from .errors import ProofInputError
@@ -89,8 +89,8 @@ class Form:
         return tuple(self.ring.symbols)
 
     def cover_check(self, label: str):
-        """The :class:`~symattn.realize.proof.Check` that the regions cover the space."""
-        from ..realize.proof import Check
+        """The :class:`~symattn.checks.Check` that the regions cover the space."""
+        from ..checks import Check
 
         name = f"{label}: {self.source}"
         if self.complete:

@@ -36,7 +36,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from ..realize.proof import Check, Proof
+from ..checks import Check, Proof
 from ..semialg.poly import PolyElement
 from .forms import as_form
 from .walls import Crossing, crossings, meeting_point
@@ -79,7 +79,7 @@ def _k(k: float) -> str:
 
 @dataclass(frozen=True)
 class SmoothnessProof(Proof):
-    """A :class:`~symattn.realize.proof.Proof` of the order of smoothness.
+    """A :class:`~symattn.checks.Proof` of the order of smoothness.
 
     ``order``: the k with C^k and not C^(k+1) (−1: not continuous; ``math.inf``:
     one polynomial), None when undecided; ``walls``: a :class:`WallOrder` per

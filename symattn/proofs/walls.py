@@ -51,7 +51,7 @@ from typing import Any
 
 import sympy
 
-from ..realize.decide import Feasible, Undecided, emptiness
+from ..semialg.decide import Feasible, Undecided, emptiness
 from ..semialg.poly import (PolyElement, evaluate, is_constant, is_nonnegative, normalize_condition,
                             restrict_to_line)
 from ..semialg.region import Condition, check_conditions

@@ -20,7 +20,7 @@ from .construct import realize
 from .errors import CertificateInputError, DiscontinuityError, NoCertificateError, RealizeError
 from .inputs import CPWL, Cell, UnivariateSpline
 from .maxmin import MaxMin
-from .proof import Check, Proof
+from ..checks import Check, Proof
 from .realization import Realization, Sizes
 from ..nn.sequential import Sequential
 

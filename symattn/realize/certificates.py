@@ -47,7 +47,7 @@ from typing import Any
 import sympy
 
 from ..semialg.poly import PolyElement, evaluate, is_affine
-from .decide import Feasible, Infeasible, emptiness
+from ..semialg.decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, NoCertificateError, RealizeError
 from .inputs import CPWL, UnivariateSpline, check_compiled
 from .maxmin import MaxMin
@@ -199,7 +199,7 @@ def line_sign(c: PolyElement) -> int:
     """+1 if c ≥ 0 on the whole real line, −1 if c ≤ 0, 0 if it changes sign (exact).
 
     >>> x = sympy.Symbol("x")
-    >>> from symattn.realize.polys import ring_of
+    >>> from symattn.semialg.convert import ring_of
     >>> X, = ring_of((x,)).gens
     >>> line_sign((X - 1)**2 * (X**2 + 1)), line_sign(-X**2), line_sign(X**3)
     (1, -1, 0)

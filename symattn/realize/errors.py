@@ -1,4 +1,8 @@
-"""The exceptions of :mod:`symattn.realize`; all are :class:`~symattn.errors.SymattnError`."""
+"""The exceptions of :mod:`symattn.realize`; all are :class:`~symattn.errors.SymattnError`.
+
+:class:`RealizeError` and :class:`CertificateInputError` live in :mod:`symattn.errors`, since the
+polynomial conversions below :mod:`symattn.realize` raise them too.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,9 @@ from typing import Any, Mapping
 
 import sympy
 
-from ..errors import SymattnError
+from ..errors import CertificateInputError, RealizeError
 
 __all__ = ["RealizeError", "CertificateInputError", "DiscontinuityError", "NoCertificateError"]
-
-
-class RealizeError(SymattnError):
-    """Base class of the errors raised while certifying or realizing a spline."""
-
-
-class CertificateInputError(RealizeError, ValueError):
-    """A spline or certificate given to :mod:`symattn.realize` is malformed.
-
-    ``where`` names the class and field (``CPWL.cells[2]``), ``reason`` what
-    was wrong with it.
-    """
-
-    def __init__(self, where: str, reason: str):
-        self.where, self.reason = where, reason
-        super().__init__(f"{where}: {reason}")
 
 
 class DiscontinuityError(RealizeError, ValueError):

@@ -33,10 +33,10 @@ import sympy
 from ..semialg.poly import PolyElement, PolyRing, as_fractions, evaluate, evaluate_fractions, is_affine
 from ..semialg.region import Condition, Region
 from ..weights import exact_scalar
-from .decide import Feasible, Infeasible, emptiness
+from ..semialg.decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, DiscontinuityError
 from .polyhedra import point_in
-from .polys import as_poly, check_variables, ring_of, total_degree
+from ..semialg.convert import as_poly, check_variables, ring_of, total_degree
 
 __all__ = ["Cell", "UnivariateSpline", "CPWL"]
 

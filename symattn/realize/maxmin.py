@@ -36,7 +36,7 @@ import sympy
 
 from ..semialg.poly import PolyElement, PolyRing, as_fractions, evaluate_fractions
 from .errors import CertificateInputError
-from .polys import as_poly, check_variables, ring_of, total_degree
+from ..semialg.convert import as_poly, check_variables, ring_of, total_degree
 
 __all__ = ["MaxMin"]
 

@@ -29,7 +29,7 @@ from ..nn import Encoder, Linear
 from .errors import CertificateInputError
 from .program import Assembled, Program
 from ..nn.sequential import Sequential
-from ..export.printing import Printable
+from ..printable import Printable
 
 __all__ = ["Realization", "Sizes"]
 
@@ -146,7 +146,7 @@ class Realization(Printable):
     def verify(self, against: Any = None, *, points: int = 32, seed: int = 0, budget: Any = None):
         """Compile the pipeline back and prove it equal to ``against`` (default: ``source``).
 
-        Returns a :class:`~symattn.realize.proof.Proof`; see :mod:`.verify`.
+        Returns a :class:`~symattn.checks.Proof`; see :mod:`.verify`.
         """
         from .verify import verify_realization
 

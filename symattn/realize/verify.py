@@ -40,12 +40,12 @@ import sympy
 
 from ..semialg.poly import PolyElement, PolyRing, evaluate
 from ..semialg.region import Condition, Region
-from .decide import Feasible, Infeasible, Undecided, emptiness
+from ..semialg.decide import Feasible, Infeasible, Undecided, emptiness
 from .errors import CertificateInputError
 from .inputs import CPWL, Cell, UnivariateSpline
 from .maxmin import MaxMin
-from .polys import change_ring
-from .proof import FAILED, PASSED, UNDECIDED, Check, Proof
+from ..semialg.convert import change_ring
+from ..checks import FAILED, PASSED, UNDECIDED, Check, Proof
 
 __all__ = ["verify_realization", "compile_realization", "RegionVerdict"]
 

@@ -12,13 +12,13 @@ True
 from .poly import (IntPoly, PolyElement, PolyRing, compile_poly, constant_sign, evaluate,
                    is_constant, is_nonnegative, is_positive, normalize_condition,
                    polynomial_ring, restrict_to_line, ring_parameters, ring_variables)
-from .region import Condition, Region, Witness, check_conditions
+from .region import Condition, Region, UndecidedCase, Witness, check_conditions
 from .oracle import Decision, Feasible, Infeasible, Oracle, Undecided
 
 __all__ = [
     "PolyRing", "PolyElement", "IntPoly", "polynomial_ring", "ring_variables",
     "ring_parameters", "evaluate", "restrict_to_line", "is_constant", "constant_sign",
     "normalize_condition", "is_nonnegative", "is_positive", "compile_poly",
-    "Condition", "Region", "Witness", "check_conditions",
+    "Condition", "Region", "Witness", "UndecidedCase", "check_conditions",
     "Oracle", "Feasible", "Infeasible", "Undecided", "Decision",
 ]

@@ -32,9 +32,9 @@ import sympy
 
 from .poly import (PolyElement, PolyRing, _fraction, as_fractions, compile_poly,
                    to_int_point)
-from ..export.printing import Printable
+from ..printable import Printable
 
-__all__ = ["Condition", "Witness", "Region", "check_conditions"]
+__all__ = ["Condition", "Witness", "Region", "UndecidedCase", "check_conditions"]
 
 Condition = tuple[PolyElement, int]
 """``(g, +1)`` means ``g > 0``; ``(g, -1)`` means ``g < 0``."""
@@ -222,3 +222,19 @@ class Region(Printable):
 
     def __len__(self) -> int:
         return len(self.conditions)
+
+
+@dataclass(frozen=True)
+class UndecidedCase(Printable):
+    """A sign-condition system no procedure decided, and why.
+
+    ``conditions`` is the region so far plus the branch's new condition.
+    ``reason`` says what happened: the solver answered unknown or timed
+    out, or the budget ran out before the branch was explored.
+    """
+
+    conditions: tuple[Condition, ...]
+    reason: str
+
+    def as_relational(self) -> sympy.Basic:
+        return sympy.And(*[(g.as_expr() > 0) if s > 0 else (g.as_expr() < 0) for g, s in self.conditions])

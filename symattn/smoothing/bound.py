@@ -6,7 +6,7 @@ every real s.  Everything else is exact arithmetic on the ReLU model at X.
 :class:`Deviation` carries, for one entry, the exact value v of the ReLU
 model and a bound b(ε) with |v' − v| ≤ b for the smoothed model's value v'.
 b is a polynomial in ε with non-negative rational coefficients.  The rules
-(a table over the graph, sharing :class:`~symattn.compiler.matrix_rules.MatrixRules`'
+(a table over the graph, sharing :class:`~symattn.interpret.matrix_rules.MatrixRules`'
 matrix operations):
 
 * sums: the bounds add; a constant c scales a bound by |c|;
@@ -42,7 +42,7 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring as sympy_ring
 
-from ..compiler.matrix_rules import MatrixRules
+from ..interpret.matrix_rules import MatrixRules
 from ..graph import nodes as N
 from ..weights import exact_matrix, exact_scalar
 from .swap import SmoothingError, smooth

@@ -1,7 +1,7 @@
 r"""Exact assertions for test suites, a pytest plugin and hypothesis strategies.
 
 Each helper proves its claim with :mod:`symattn.proofs` and returns the
-:class:`~symattn.realize.proof.Proof`.  A false claim raises
+:class:`~symattn.checks.Proof`.  A false claim raises
 :class:`~symattn.proofs.ProofError` (an ``AssertionError``) whose message
 shows the counterexample exactly and as LaTeX; a claim that could not be
 decided (an incomplete compile, an undecided region) raises a plain

@@ -15,10 +15,10 @@ from sympy import Rational
 
 import symattn
 from symattn import Budget, Region, input_symbol
-from symattn.compiler.casesplit import UndecidedCase
+from symattn.semialg.region import UndecidedCase
 from symattn.export import to_latex
 from symattn.export.latex import broken_sum, conjunction_lines, visual_width
-from symattn.export.names import latex_name
+from symattn.latex_names import latex_name
 from symattn.nn import Attention, FeedForward, Linear
 from symattn.semialg.poly import polynomial_ring
 from sympy.printing.latex import LatexPrinter
@@ -175,7 +175,7 @@ def test_point_piece_on_a_wall(absolute):
 def test_realize_objects_have_formatters_ready():
     """Realization and Proof print through symattn.export once they inherit Printable (one line each)."""
     realize = pytest.importorskip("symattn.realize")
-    from symattn.export.printing import LATEX, TEXT, formatter_for
+    from symattn.printable import LATEX, TEXT, formatter_for
 
     x = sympy.Symbol("x")
     r = realize.realize(realize.MaxMin([[0], [x + 1, 1 - x]], [x]))

@@ -149,7 +149,7 @@ def test_an_incomplete_compile_proves_nothing():
 def test_smoothness_prints_as_c_k_with_its_walls():
     from sympy.printing.latex import LatexPrinter
 
-    from symattn.proofs.formats import smoothness_latex
+    from symattn.export.formats_proofs import smoothness_latex
 
     spline = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2, progress=False)
     latex = smoothness_latex(smoothness(spline), LatexPrinter())

@@ -19,7 +19,7 @@ from symattn.realize import (CPWL, CertificateInputError, DiscontinuityError, Ma
                              UnivariateSpline, certificate, realize)
 from symattn.realize.certificates import line_sign
 from symattn.realize.examples import cubic_spline
-from symattn.realize.polys import ring_of
+from symattn.semialg.convert import ring_of
 
 x, y = sympy.symbols("x y")
 

@@ -7,10 +7,14 @@ and ``_sympystr(printer)`` look up a function registered for the class
 nest inside matrices, tuples and each other.  ``_repr_latex_`` makes the
 object render in Jupyter.
 
-Adding a new printable type is one line in its class statement
-(``class MaxMin(Printable, ...)``) plus its two functions here in
-``symattn.export``; a type without registered functions prints its
-dataclass fields.
+This module sits at the bottom of the package and imports nothing of
+symattn, so every layer can inherit :class:`Printable` without reaching up
+into the printers.  The printers register their functions when their own
+package is imported (:mod:`symattn.export` and :mod:`symattn.proofs`, both
+imported by ``import symattn``).  Adding a new printable type is one line
+in its class statement (``class MaxMin(Printable, ...)``) plus its two
+functions, registered with :func:`formatter` in the layer that prints it;
+a type without registered functions prints its dataclass fields.
 
 >>> import sympy
 >>> from dataclasses import dataclass
@@ -38,7 +42,6 @@ TEXT = "text"
 
 #: class -> {kind -> function(obj, printer) -> str}
 _FORMATTERS: dict[type, dict[str, Callable[[Any, Any], str]]] = {}
-_loaded = False
 
 
 def formatter(cls: type, kind: str) -> Callable:
@@ -54,19 +57,8 @@ def formatter(cls: type, kind: str) -> Callable:
     return register
 
 
-def _load_builtin_formatters() -> None:
-    # Imported on first print: the formatter modules import the very classes
-    # that inherit Printable, so they cannot be imported when those load.
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        from ..proofs import formats as _proofs  # noqa: F401
-        from . import formats_graph, formats_nn, formats_realize, formats_spline  # noqa: F401
-
-
 def formatter_for(cls: type, kind: str) -> Callable[[Any, Any], str]:
     """The function printing instances of ``cls`` (nearest registered base class)."""
-    _load_builtin_formatters()
     for base in cls.__mro__:
         found = _FORMATTERS.get(base, {}).get(kind)
         if found is not None:
@@ -106,9 +98,7 @@ class Printable:
         return formatter_for(type(self), TEXT)(self, printer)
 
     def _repr_latex_(self) -> str:
-        from .latex import to_latex
-
-        return "$\\displaystyle " + to_latex(self) + "$"
+        return "$\\displaystyle " + sympy.latex(self) + "$"
 
     def __str__(self) -> str:
         return sympy.sstr(self)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping
-from ..export.printing import Printable
+from .printable import Printable
 
 __all__ = ["Check", "Proof", "PASSED", "FAILED", "UNDECIDED"]
 

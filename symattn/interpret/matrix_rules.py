@@ -17,7 +17,7 @@ import sympy
 
 from ..errors import NotASplineError
 from ..graph import nodes as N
-from ..interpret.base import Interpreter
+from .base import Interpreter
 
 __all__ = ["MatrixRules", "FractionRules", "Mat"]
 

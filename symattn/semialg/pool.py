@@ -29,8 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..semialg.poly import PolyElement, PolyRing, compile_poly
-from ..semialg.region import Witness
+from .poly import PolyElement, PolyRing, compile_poly
+from .region import Witness
 
 __all__ = ["SamplePool"]
 

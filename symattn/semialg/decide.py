@@ -21,9 +21,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
-from ..semialg.oracle import Decision, Feasible, Infeasible, Oracle, Undecided
-from ..semialg.poly import PolyRing
-from ..semialg.region import Condition
+from .oracle import Decision, Feasible, Infeasible, Oracle, Undecided
+from .poly import PolyRing
+from .region import Condition
 
 __all__ = ["Feasible", "Infeasible", "Undecided", "emptiness", "proof_oracle"]
 

@@ -15,7 +15,7 @@ are the one door through which user expressions come in.
 >>> as_poly(0.5 * x, R, where="demo")
 Traceback (most recent call last):
 ...
-symattn.realize.errors.CertificateInputError: demo: 0.5*x has a non-rational coefficient; use exact numbers such as sympy.Rational(1, 2)
+symattn.errors.CertificateInputError: demo: 0.5*x has a non-rational coefficient; use exact numbers such as sympy.Rational(1, 2)
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
-from ..semialg.poly import PolyElement, PolyRing, polynomial_ring
-from .errors import CertificateInputError
+from .poly import PolyElement, PolyRing, polynomial_ring
+from ..errors import CertificateInputError
 
 __all__ = ["ring_of", "as_poly", "change_ring", "affine_part", "nonlinear_part", "total_degree",
            "check_variables"]

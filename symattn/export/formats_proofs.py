@@ -1,7 +1,7 @@
 r"""How a :class:`~symattn.proofs.SmoothnessProof` prints: the order as C^k, one line per wall.
 
-Other proofs print as any :class:`~symattn.realize.proof.Proof` (the verdict and every check).
-:mod:`symattn.export.printing` imports this module on the first print.
+Other proofs print as any :class:`~symattn.checks.Proof` (the verdict and every check).
+:mod:`symattn.export` imports this module, which registers its formatters.
 
 >>> import sympy
 >>> from sympy.printing.latex import LatexPrinter
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import math
 
-from ..export.latex import lines_block, text
-from ..export.names import indexed_names
-from ..export.printing import LATEX, TEXT, formatter
-from .smoothness import SmoothnessProof, WallOrder
+from .latex import lines_block, text
+from ..latex_names import indexed_names
+from ..printable import LATEX, TEXT, formatter
+from ..proofs.smoothness import SmoothnessProof, WallOrder
 
 __all__ = ["smoothness_latex", "wall_latex"]
 
