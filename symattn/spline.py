@@ -33,6 +33,7 @@ from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
 from .semialg.region import UndecidedCase
 from .printable import Printable
+from .rationals import to_fraction, to_rational
 
 __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
 
@@ -43,10 +44,6 @@ class SoundnessError(SymattnError):
     This can only come from a wrong emptiness proof (for example a solver
     bug); it is raised rather than hidden.
     """
-
-
-def _rational(f: Fraction) -> sympy.Rational:
-    return sympy.Rational(f.numerator, f.denominator)
 
 
 def _expr_matrix(polys) -> sympy.ImmutableMatrix:
@@ -256,7 +253,7 @@ class Spline(Printable):
         for s, v in full.items():
             if not v.is_Rational:
                 raise ValueError(f"{s} = {v} is not a rational number")
-        values = {name: [[Fraction(int(full[s].p), int(full[s].q)) for s in row] for row in self.symbol_matrix(name)]
+        values = {name: [[to_fraction(full[s]) for s in row] for row in self.symbol_matrix(name)]
                   for name in names}
         graph_params = {p: full[p] for p in self.graph.parameters}
         return values, graph_params, {s: own[s] for s in self.ring_symbols}
@@ -288,11 +285,11 @@ class Spline(Printable):
         """
         at = self.piece_at(*inputs, params=params)
         if at.piece is None:
-            return sympy.Matrix([[_rational(v) for v in row] for row in at.output])
-        values = tuple(Fraction(int(at.point[s].p), int(at.point[s].q)) for s in self.ring_symbols)
+            return sympy.Matrix([[to_rational(v) for v in row] for row in at.output])
+        values = tuple(to_fraction(at.point[s]) for s in self.ring_symbols)
         if len(values) < self.ring.ngens:  # a constant spline's placeholder generator
             values += (Fraction(0),) * (self.ring.ngens - len(values))
-        return sympy.Matrix([[_rational(evaluate_fractions(g, values)) for g in row] for row in at.piece.polys])
+        return sympy.Matrix([[to_rational(evaluate_fractions(g, values)) for g in row] for row in at.piece.polys])
 
     # -- transformations ---------------------------------------------------
     def merge(self) -> tuple[MergedPiece, ...]:

@@ -43,6 +43,7 @@ import sympy
 from sympy import ImmutableMatrix, Rational
 
 from .errors import ShapeError, WeightError
+from .rationals import to_rational
 
 __all__ = ["Rationalize", "exact_scalar", "exact_matrix", "exact_row", "parameters_of"]
 
@@ -55,10 +56,10 @@ def _float_to_rational(value: float, rationalize: Rationalize) -> Rational:
         return Rational(p, q)
     if rationalize == "decimal":
         f = Fraction(repr(value))
-        return Rational(f.numerator, f.denominator)
+        return to_rational(f)
     if isinstance(rationalize, int) and not isinstance(rationalize, bool):
         f = Fraction(value).limit_denominator(rationalize)
-        return Rational(f.numerator, f.denominator)
+        return to_rational(f)
     if callable(rationalize):
         return _checked_rational(rationalize(value))
     raise ValueError(
@@ -96,7 +97,7 @@ def exact_scalar(
     if isinstance(value, numbers.Integral):
         return sympy.Integer(int(value))
     if isinstance(value, Fraction):
-        return Rational(value.numerator, value.denominator)
+        return to_rational(value)
     if isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
         f = float(value)
         if math.isnan(f):
@@ -115,7 +116,7 @@ def exact_scalar(
             f = Fraction(text)
         except (ValueError, ZeroDivisionError):
             raise fail(f"the string {value!r} is not an exact number such as '3/4'") from None
-        return Rational(f.numerator, f.denominator)
+        return to_rational(f)
     if isinstance(value, sympy.Basic):
         return _exact_sympy(value, fail, rationalize, allow_algebraic)
     raise fail(f"{value!r} of type {type(value).__name__} is not a number")

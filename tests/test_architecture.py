@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symattn"
 
 #: bottom to top; a file may import its own layer and the ones below
 LAYERS = (
-    ("foundation", {"errors", "weights", "printable", "latex_names"}),
+    ("foundation", {"errors", "rationals", "weights", "printable", "latex_names"}),
     ("semialg", {"semialg"}),
     ("graph", {"graph"}),
     ("nn", {"nn"}),

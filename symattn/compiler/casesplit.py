@@ -2,7 +2,7 @@
 
 Values are tuple matrices of exact polynomials (sympy ``PolyElement`` over
 QQ, parameters as extra generators).  Every op but ReLU is a polynomial
-rule from :class:`~symattn.interpret.matrix_rules.MatrixRules`.  At a ReLU
+rule from :class:`~symattn.interpret.matrix_rules.PolyRules`.  At a ReLU
 node each entry g is decided in turn, on the current region:
 
 1. g constant: no split;
@@ -32,14 +32,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-import sympy
 
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
 from ..semialg.oracle import Feasible, Infeasible, Oracle
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
-from ..interpret.matrix_rules import MatrixRules
+from ..interpret.matrix_rules import PolyRules
 from ..semialg.pool import SamplePool
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
@@ -107,7 +106,7 @@ class _Progress:
         sys.stderr.flush()
 
 
-class CaseSplitter(MatrixRules):
+class CaseSplitter(PolyRules):
     """Run a graph on polynomial inputs, splitting at every undecided ReLU entry."""
 
     def __init__(self, ring: PolyRing, oracles: Sequence[Oracle], pool: SamplePool,
@@ -120,11 +119,6 @@ class CaseSplitter(MatrixRules):
         self.budget = budget or Budget()
         self.params = dict(params or {})
         self.progress = _Progress(progress)
-
-    def coerce(self, entry: sympy.Expr) -> PolyElement:
-        if self.params and entry.free_symbols:
-            entry = entry.xreplace(self.params)
-        return self.ring.from_expr(entry) if entry.free_symbols else self.ring.ground_new(entry)
 
     # -- the search --------------------------------------------------------
     def run(self, graph: ExpressionGraph, inputs: Mapping[str, Any]) -> SplitResult:

@@ -12,6 +12,7 @@ import sympy
 from ..errors import NotASplineError
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
+from ..interpret.matrix_rules import SMOOTH_HINTS, irrational_scale_hint
 from ..nn.trace import trace
 from ..semialg.oracle import Oracle
 from ..semialg.poly import polynomial_ring
@@ -20,16 +21,6 @@ from .casesplit import Budget, CaseSplitter
 from ..semialg.pool import SamplePool
 
 __all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
-
-_SMOOTH_HINTS = {
-    N.SOFTMAX: "softmax is smooth, not piecewise polynomial; evaluate it with the symbolic "
-               "interpreter (model.symbolic()) or use activation='relu'",
-    N.SOFTPLUS: "softplus is smooth, not piecewise polynomial; use the symbolic interpreter "
-                "or activation='relu'",
-    N.LAYERNORM: "layer norm divides by the square root of a variance; build the model "
-                 "without norms for spline analysis",
-}
-
 
 #: The oracle passes over the branches no pool point lies in.  Those are mostly
 #: empty, so the first pass goes straight to proofs (syntactic, linear, z3 with
@@ -52,14 +43,12 @@ def check_spline_ops(graph: ExpressionGraph) -> None:
     """
     for v in graph.order:
         a = graph.attrs(v)
-        if a[N.OP] in _SMOOTH_HINTS:
-            raise NotASplineError(v, a[N.OP], a[N.PATH], _SMOOTH_HINTS[a[N.OP]])
+        if a[N.OP] in SMOOTH_HINTS:
+            raise NotASplineError(v, a[N.OP], a[N.PATH], SMOOTH_HINTS[a[N.OP]])
     for v in graph.order:
         a = graph.attrs(v)
         if a[N.OP] == N.SCALE and not a[N.FACTOR].is_Rational:
-            raise NotASplineError(v, a[N.OP], a[N.PATH],
-                                  f"the scale {a[N.FACTOR]} is irrational; use a rational scale "
-                                  "(a positive scale commutes with ReLU and moves no wall)")
+            raise NotASplineError(v, a[N.OP], a[N.PATH], irrational_scale_hint(a[N.FACTOR]))
 
 
 def relu_entries(graph: ExpressionGraph) -> int:

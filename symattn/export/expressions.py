@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import Callable, Mapping
 
 import sympy
+from ..rationals import to_rational
 
 __all__ = ["parse_exact", "MAX_LENGTH", "MAX_EXPONENT"]
 
@@ -66,7 +67,7 @@ class _Reader:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ValueError(f"{node.value!r} is not a number")
         f = Fraction(ast.get_source_segment(self.text, node))  # the literal as written, exactly
-        return sympy.Rational(f.numerator, f.denominator)
+        return to_rational(f)
 
     def read_UnaryOp(self, node: ast.UnaryOp) -> sympy.Expr:
         operand = self.read(node.operand)

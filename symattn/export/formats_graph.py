@@ -23,49 +23,16 @@ from __future__ import annotations
 
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
+from ..graph.notation import node_latex
 from .latex import text
 from ..printable import LATEX, TEXT, formatter
 
 __all__ = ["node_tex"]
 
-#: weights with at most this many entries are printed in full
-SMALL_WEIGHT = 16
-
-
 def node_tex(graph: ExpressionGraph, v: int, printer) -> str:
-    """The right-hand side of node ``v``'s equation."""
+    """The right-hand side of node ``v``'s equation (:data:`symattn.graph.notation.NOTATION`)."""
     a = graph.attrs(v)
-    op = a[N.OP]
-    args = [f"v_{{{u}}}" for u in a[N.INPUTS]]
-    if op == N.INPUT:
-        return a[N.NAME].upper()
-    if op == N.WEIGHT:
-        rows, cols = a[N.SHAPE]
-        if rows * cols <= SMALL_WEIGHT:
-            return printer._print(a[N.VALUE])
-        return f"W \\in \\mathbb{{Q}}^{{{rows} \\times {cols}}}"
-    if op == N.MATMUL:
-        return f"{args[0]} {args[1]}"
-    if op == N.ADD:
-        return f"{args[0]} + {args[1]}"
-    if op == N.TRANSPOSE:
-        return f"{args[0]}^{{\\top}}"
-    if op == N.SCALE:
-        return f"{printer._print(a[N.FACTOR])}\\, {args[0]}"
-    if op == N.MASK_OP:
-        return f"\\operatorname{{mask}}_{{{printer._print(a[N.FILL])}}}\\left({args[0]}\\right)"
-    if op == N.RELU:
-        return f"\\sigma\\left({args[0]}\\right)"
-    if op == N.SOFTMAX:
-        return f"\\operatorname{{softmax}}\\left({args[0]}\\right)"
-    if op == N.SOFTPLUS:
-        return f"\\operatorname{{softplus}}_{{{printer._print(a[N.BETA])}}}\\left({args[0]}\\right)"
-    if op == N.CONCAT:
-        sep = r" \mid " if a[N.AXIS] == 1 else r" \mathbin{/} "
-        return "\\left[" + sep.join(args) + "\\right]"
-    if op == N.LAYERNORM:
-        return f"\\operatorname{{LN}}_{{{printer._print(a[N.EPS])}}}\\left({', '.join(args)}\\right)"
-    return f"\\operatorname{{{op}}}\\left({', '.join(args)}\\right)"
+    return node_latex(a, [f"v_{{{u}}}" for u in a[N.INPUTS]], printer)
 
 
 @formatter(ExpressionGraph, LATEX)

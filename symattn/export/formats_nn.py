@@ -179,10 +179,15 @@ def _(m: DecoderBlock) -> Anatomy:
                    f"Y1 = Y + A(Y); Y2 = Y1 + C(Y1, Z); out = Y2 + φ(Y2){np_}", (), parts)
 
 
+def _block_parts(blocks) -> tuple:
+    """Block k of a stack is written B_k, at module path ``k``."""
+    return tuple((f"B_{{{k}}}", f"B{k}", str(k), blk) for k, blk in enumerate(blocks))
+
+
 @anatomy.register
 def _(m: Encoder) -> Anatomy:
     L = len(m.blocks)
-    parts = tuple((f"B_{{{k}}}", f"B{k}", str(k), blk) for k, blk in enumerate(m.blocks))
+    parts = _block_parts(m.blocks)
     if L == 1:
         return Anatomy(r"\text{out} = B_{0}(X)", "out = B0(X)", (), parts)
     return Anatomy(f"\\text{{out}} = B_{{{L - 1}}} \\circ \\cdots \\circ B_{{0}}(X)",
@@ -192,7 +197,7 @@ def _(m: Encoder) -> Anatomy:
 @anatomy.register
 def _(m: Decoder) -> Anatomy:
     L = len(m.blocks)
-    parts = tuple((f"B_{{{k}}}", f"B{k}", str(k), blk) for k, blk in enumerate(m.blocks))
+    parts = _block_parts(m.blocks)
     return Anatomy(f"Y_{{k+1}} = B_{{k}}(Y_{{k}}, Z),\\ k = 0, \\dots, {L - 1}",
                    f"Y_(k+1) = B_k(Y_k, Z), k = 0..{L - 1}", (), parts)
 

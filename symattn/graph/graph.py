@@ -11,6 +11,7 @@ import sympy
 
 from ..errors import GraphLintError, ShapeError
 from . import nodes as N
+from .notation import describe
 from ..printable import Printable
 
 __all__ = ["ExpressionGraph", "input_symbol", "input_symbols"]
@@ -164,7 +165,7 @@ class ExpressionGraph(Printable):
                     "×".join(map(str, a[N.SHAPE])),
                     ",".join(map(str, a[N.INPUTS])),
                     a[N.PATH] or "-",
-                    _detail(a),
+                    describe(a),
                 )
             )
         widths = [max(len(r[k]) for r in rows) for k in range(6)]
@@ -187,24 +188,3 @@ class ExpressionGraph(Printable):
         from ..export.draw import draw_graph
         return draw_graph(self, ax=ax, with_paths=with_paths)
 
-
-def _detail(a: dict) -> str:
-    op = a[N.OP]
-    if op == N.INPUT:
-        return f"{a[N.NAME]}[i,j]"
-    if op == N.WEIGHT:
-        m = a[N.VALUE]
-        text = str(m.tolist())
-        return text if len(text) <= 40 else text[:37] + "..."
-    if op == N.SCALE:
-        return f"factor={a[N.FACTOR]}"
-    if op == N.MASK_OP:
-        kept = sum(map(sum, a[N.MASK]))
-        return f"fill={a[N.FILL]}, kept {kept}"
-    if op == N.SOFTPLUS:
-        return f"beta={a[N.BETA]}"
-    if op == N.CONCAT:
-        return f"axis={a[N.AXIS]}"
-    if op == N.LAYERNORM:
-        return f"eps={a[N.EPS]}"
-    return ""

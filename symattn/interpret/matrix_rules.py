@@ -18,8 +18,25 @@ import sympy
 from ..errors import NotASplineError
 from ..graph import nodes as N
 from .base import Interpreter
+from ..rationals import to_fraction
 
-__all__ = ["MatrixRules", "FractionRules", "Mat"]
+__all__ = ["MatrixRules", "PolyRules", "FractionRules", "Mat", "SMOOTH_HINTS", "irrational_scale_hint"]
+
+#: why each smooth op has no spline, and what to do instead
+SMOOTH_HINTS = {
+    N.SOFTMAX: "softmax is smooth, not piecewise polynomial; evaluate it with the symbolic "
+               "interpreter (model.symbolic()) or use activation='relu'",
+    N.SOFTPLUS: "softplus is smooth, not piecewise polynomial; use the symbolic interpreter "
+                "or activation='relu'",
+    N.LAYERNORM: "layer norm divides by the square root of a variance; build the model "
+                 "without norms for spline analysis",
+}
+
+
+def irrational_scale_hint(c: sympy.Expr) -> str:
+    """Why an irrational scale stops a compile, and the exact way out (MATH.md §2, Scaling)."""
+    return (f"the scale {c} is irrational; use a rational scale (a positive scale commutes "
+            "with ReLU and moves no wall)")
 
 Mat = tuple  # tuple[tuple[element, ...], ...]
 
@@ -34,13 +51,7 @@ class MatrixRules(Interpreter):
 
     def missing_rule(self, graph, node):
         a = graph.attrs(node)
-        hint = {
-            N.SOFTMAX: "softmax is smooth, not piecewise polynomial; use the symbolic interpreter "
-                       "(model.symbolic()) or activation='relu'",
-            N.SOFTPLUS: "softplus is smooth; use the symbolic interpreter or activation='relu'",
-            N.LAYERNORM: "layer norm divides by a square root; drop the norms for spline analysis",
-        }.get(a[N.OP], "")
-        raise NotASplineError(node, a[N.OP], a[N.PATH], hint)
+        raise NotASplineError(node, a[N.OP], a[N.PATH], SMOOTH_HINTS.get(a[N.OP], ""))
 
     def rule_weight(self, a):
         cache = self.__dict__.setdefault("_weights", {})
@@ -77,11 +88,7 @@ class MatrixRules(Interpreter):
 
     def coerce_constant(self, c: sympy.Expr, attrs) -> Any:
         if not c.is_Rational:
-            raise NotASplineError(
-                self.node, attrs[N.OP], attrs[N.PATH],
-                f"the scale {c} is irrational; compile needs a rational scale (a positive "
-                "scale c commutes with ReLU, so c = 1 gives the same walls)",
-            )
+            raise NotASplineError(self.node, attrs[N.OP], attrs[N.PATH], irrational_scale_hint(c))
         return self.coerce(c)
 
     def rule_mask(self, a, x: Mat) -> Mat:
@@ -98,6 +105,21 @@ class MatrixRules(Interpreter):
         return tuple(tuple(u for p in rows for u in p) for rows in zip(*parts))
 
 
+class PolyRules(MatrixRules):
+    """The rules over polynomials of ``self.ring``, the parameters in ``self.params`` fixed.
+
+    Subclasses set ``ring`` (its ``zero`` too) and ``params``.
+    """
+
+    ring: Any
+    params: Mapping[sympy.Symbol, Any]
+
+    def coerce(self, entry: sympy.Expr) -> Any:
+        if self.params and entry.free_symbols:
+            entry = entry.xreplace(self.params)
+        return self.ring.from_expr(entry) if entry.free_symbols else self.ring.ground_new(entry)
+
+
 class FractionRules(MatrixRules):
     """Exact rational evaluation at one point (parameters given values)."""
 
@@ -111,7 +133,7 @@ class FractionRules(MatrixRules):
             entry = entry.xreplace(self.params)
         if not entry.is_Rational:
             raise ValueError(f"{entry} is not a rational number; give every parameter a value")
-        return Fraction(int(entry.p), int(entry.q))
+        return to_fraction(entry)
 
     def load_input(self, attrs, value) -> Mat:
         return tuple(tuple(Fraction(v) for v in row) for row in value)

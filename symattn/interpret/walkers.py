@@ -13,11 +13,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-import sympy
 
 from ..graph.graph import ExpressionGraph
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
-from .matrix_rules import FractionRules, MatrixRules
+from .matrix_rules import FractionRules, MatrixRules, PolyRules
 
 __all__ = ["PointWalker", "FollowPattern", "PatternPolys", "pattern_at"]
 
@@ -73,7 +72,7 @@ class FollowPattern(MatrixRules):
         return tuple(out)
 
 
-class PatternPolys(FollowPattern):
+class PatternPolys(FollowPattern, PolyRules):
     """Polynomial forward pass where ReLU entry k takes ``pattern[k]``.
 
     Collects the conditions along the way by the compiler's own rule
@@ -88,11 +87,6 @@ class PatternPolys(FollowPattern):
         self.params = dict(params or {})
         self.conditions: list[tuple[PolyElement, int]] = []
         self._seen: set[PolyElement] = set()
-
-    def coerce(self, entry: sympy.Expr) -> PolyElement:
-        if self.params and entry.free_symbols:
-            entry = entry.xreplace(self.params)
-        return self.ring.from_expr(entry) if entry.free_symbols else self.ring.ground_new(entry)
 
     def record(self, g: PolyElement, s: int) -> None:
         if not g.is_ground:

@@ -47,6 +47,7 @@ from ..interpret.base import Interpreter
 from ..checks import Check, Proof
 from .errors import ProofError, ProofInputError
 from .modpoly import ModPoly
+from ..rationals import to_fraction
 
 __all__ = ["DegreeProof", "DegreeRules", "degree_bound", "prove_degree", "line_degree"]
 
@@ -171,7 +172,7 @@ class _LineWalk(FollowPattern):
     def coerce(self, entry: sympy.Expr):
         if entry.free_symbols:
             entry = entry.xreplace(self.params)
-        return self.constant(Fraction(int(entry.p), int(entry.q)))
+        return self.constant(to_fraction(entry))
 
     def constant(self, v: Fraction):
         if not self.modular:

@@ -20,6 +20,7 @@ import sympy
 
 from ..semialg.poly import PolyElement, evaluate
 from ..semialg.region import Condition, check_conditions
+from ..rationals import to_fraction
 
 __all__ = ["random_points", "point_where_nonzero"]
 
@@ -51,7 +52,7 @@ def point_where_nonzero(conditions: Sequence[Condition], d: PolyElement, witness
     directions; None when every try fails (then ask the oracle).
     """
     symbols = d.ring.symbols
-    base = {s: Fraction(int(sympy.Rational(witness[s]).p), int(sympy.Rational(witness[s]).q)) for s in symbols}
+    base = {s: to_fraction(sympy.Rational(witness[s])) for s in symbols}
     rng = random.Random(seed)
     for _ in range(tries):
         direction = {s: Fraction(rng.randint(-3, 3)) for s in symbols}

@@ -37,6 +37,7 @@ from ..semialg.decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, DiscontinuityError
 from .polyhedra import point_in
 from ..semialg.convert import as_poly, check_variables, ring_of, total_degree
+from ..rationals import to_rational
 
 __all__ = ["Cell", "UnivariateSpline", "CPWL"]
 
@@ -157,7 +158,7 @@ class UnivariateSpline(_PiecewiseFacts):
             raise CertificateInputError("UnivariateSpline(x)", str(exc)) from None
         k = sum(1 for t in self.knots if v > t)
         r = evaluate_fractions(self.pieces[k], (v,))
-        return sympy.Rational(r.numerator, r.denominator)
+        return to_rational(r)
 
     def cells(self) -> tuple[Cell, ...]:
         """The open intervals (t_k, t_{k+1}) with their pieces."""
@@ -325,7 +326,7 @@ class CPWL(_PiecewiseFacts):
         for region, p in zip(self.regions, self.pieces):
             if all(s * evaluate_fractions(h, fr) >= 0 for h, s in region.conditions):
                 v = evaluate_fractions(p, fr)
-                return sympy.Rational(v.numerator, v.denominator)
+                return to_rational(v)
         raise CertificateInputError("CPWL(point)", f"the point {pt} lies in no cell's closure")
 
     def check_continuity(self) -> None:

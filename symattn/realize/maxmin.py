@@ -37,6 +37,7 @@ import sympy
 from ..semialg.poly import PolyElement, PolyRing, as_fractions, evaluate_fractions
 from .errors import CertificateInputError
 from ..semialg.convert import as_poly, check_variables, ring_of, total_degree
+from ..rationals import to_rational
 
 __all__ = ["MaxMin"]
 
@@ -147,7 +148,7 @@ class MaxMin:
     def __call__(self, *args: Any) -> sympy.Rational:
         """Exact value at a rational point: ``f(1, "1/2")`` or ``f({x: 1, y: "1/2"})``."""
         v = max(min(g) for g in self.values_at(*args))
-        return sympy.Rational(v.numerator, v.denominator)
+        return to_rational(v)
 
     # -- forms -------------------------------------------------------------
     def as_expr(self) -> sympy.Expr:

@@ -26,6 +26,7 @@ import z3
 
 from ..semialg.poly import PolyElement, evaluate
 from .errors import RealizeError
+from ..rationals import to_rational
 
 __all__ = ["point_in"]
 
@@ -77,7 +78,7 @@ def point_in(closed: Sequence[Condition] = (), strict: Sequence[Condition] = (),
     point = {}
     for sym, v in zip(ring.symbols, xs):
         f = Fraction(model.eval(v, model_completion=True).as_fraction())
-        point[sym] = sympy.Rational(f.numerator, f.denominator)
+        point[sym] = to_rational(f)
     for h, sign in closed:
         assert sign * evaluate(h, point) >= 0, "z3 model failed the exact check"
     for h, sign in strict:

@@ -46,6 +46,7 @@ from .inputs import CPWL, Cell, UnivariateSpline
 from .maxmin import MaxMin
 from ..semialg.convert import change_ring
 from ..checks import FAILED, PASSED, UNDECIDED, Check, Proof
+from ..rationals import to_rational
 
 __all__ = ["verify_realization", "compile_realization", "RegionVerdict"]
 
@@ -195,7 +196,7 @@ def _target_view(target: Any, ring: PolyRing, rename):
 def _target_value(target: Any, variables, point: Sequence[Fraction]) -> sympy.Rational:
     from ..spline import Spline
 
-    mapping = dict(zip(variables, (sympy.Rational(v.numerator, v.denominator) for v in point)))
+    mapping = dict(zip(variables, (to_rational(v) for v in point)))
     if isinstance(target, Spline):
         return target(mapping)[0, 0]
     if isinstance(target, UnivariateSpline):
@@ -291,7 +292,7 @@ def _points_check(realization, target: Any, target_vars, count: int, seed: int) 
             continue
         got = realization(list(pt))
         if got != want:
-            point = dict(zip(realization.variables, (sympy.Rational(v.numerator, v.denominator) for v in pt)))
+            point = dict(zip(realization.variables, (to_rational(v) for v in pt)))
             return Check.failed(name, method, f"encoder {got} != target {want}", point)
     return Check.passed(name, method, f"{len(sample) - outside} points agree" +
                         (f", {outside} outside the cells" if outside else ""))

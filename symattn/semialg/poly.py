@@ -32,12 +32,14 @@ from sympy.polys.domains import QQ
 from sympy.polys.rings import PolyElement, PolyRing
 from sympy.polys.rings import ring as _sympy_ring
 
+from ..rationals import to_fraction, to_rational
+
 __all__ = [
     "PolyRing", "PolyElement", "IntPoly", "polynomial_ring", "ring_variables",
     "ring_parameters", "as_fractions", "to_int_point", "evaluate",
     "evaluate_fractions", "restrict_to_line", "line_ring", "is_constant",
     "constant_sign", "primitive", "normalize_condition", "is_nonnegative",
-    "is_positive", "compile_poly", "is_affine", "to_rational",
+    "is_positive", "compile_poly", "is_affine", "to_rational", "to_fraction",
 ]
 
 PointLike = Union[Mapping, Sequence]
@@ -89,33 +91,6 @@ def ring_parameters(R: PolyRing) -> tuple[sympy.Symbol, ...]:
 # --------------------------------------------------------------------------
 # points
 # --------------------------------------------------------------------------
-def _fraction(v) -> Fraction:
-    """Exact conversion of a rational-valued scalar to ``Fraction``.
-
-    Floats are refused: an exact module must not silently accept them.
-    """
-    if isinstance(v, Fraction):
-        return v
-    if isinstance(v, bool):
-        raise TypeError("bool is not a coordinate")
-    if isinstance(v, int):
-        return Fraction(v)
-    if isinstance(v, sympy.Rational):          # includes Integer
-        return Fraction(int(v.p), int(v.q))
-    if isinstance(v, float):
-        raise TypeError(f"float coordinate {v!r}: convert to an exact rational first")
-    num, den = getattr(v, "numerator", None), getattr(v, "denominator", None)
-    if num is not None and den is not None:    # PythonMPQ, gmpy mpq, numpy ints
-        return Fraction(int(num), int(den))
-    raise TypeError(f"not an exact rational: {v!r}")
-
-
-def to_rational(v) -> sympy.Rational:
-    """Exact conversion to a sympy ``Rational``."""
-    f = _fraction(v)
-    return sympy.Rational(f.numerator, f.denominator)
-
-
 def as_fractions(point: PointLike, R: PolyRing) -> tuple[Fraction, ...]:
     """A point as a tuple of ``Fraction`` in generator order of ``R``.
 
@@ -131,7 +106,7 @@ def as_fractions(point: PointLike, R: PolyRing) -> tuple[Fraction, ...]:
         vals = list(point)
         if len(vals) != R.ngens:
             raise ValueError(f"point has {len(vals)} coordinates, ring has {R.ngens}")
-    return tuple(_fraction(v) for v in vals)
+    return tuple(to_fraction(v) for v in vals)
 
 
 def to_int_point(values: Sequence[Fraction]) -> tuple[tuple[int, ...], int]:
@@ -324,7 +299,7 @@ def evaluate(g: PolyElement, point: PointLike) -> sympy.Rational:
     -1/3
     """
     v = evaluate_fractions(g, as_fractions(point, g.ring))
-    return sympy.Rational(v.numerator, v.denominator)
+    return to_rational(v)
 
 
 _T = sympy.Symbol("t")
@@ -429,7 +404,7 @@ def _quadratic_gram(g: PolyElement) -> Optional[list[list[Fraction]]]:
     last = n - 1
     G = [[Fraction(0)] * n for _ in range(n)]
     for m, c in g.items():
-        c = _fraction(c)
+        c = to_fraction(c)
         idx = [i for i, e in enumerate(m) for _ in range(e)]
         if not idx:
             G[last][last] += c

@@ -30,9 +30,10 @@ from typing import Any, Optional
 
 import sympy
 
-from .poly import (PolyElement, PolyRing, _fraction, as_fractions, compile_poly,
+from .poly import (PolyElement, PolyRing, to_fraction, as_fractions, compile_poly,
                    to_int_point)
 from ..printable import Printable
+from ..rationals import to_rational
 
 __all__ = ["Condition", "Witness", "Region", "UndecidedCase", "check_conditions"]
 
@@ -61,8 +62,8 @@ class Witness(Printable, Mapping):
             for s, v in items:
                 if not isinstance(s, sympy.Symbol):
                     raise TypeError(f"witness keys must be Symbols, got {s!r}")
-                f = _fraction(v)
-                pairs.append((s, sympy.Rational(f.numerator, f.denominator)))
+                f = to_fraction(v)
+                pairs.append((s, to_rational(f)))
             pairs = tuple(pairs)
         object.__setattr__(self, "_pairs", pairs)
         object.__setattr__(self, "_index", {s: k for k, (s, _) in enumerate(pairs)})
@@ -75,7 +76,7 @@ class Witness(Printable, Mapping):
     def from_fractions(cls, R: PolyRing, values) -> "Witness":
         """Witness over the generators of ``R`` from values in generator order."""
         w = cls(zip(R.symbols, values))
-        fr = tuple(_fraction(v) for v in values)
+        fr = tuple(to_fraction(v) for v in values)
         object.__setattr__(w, "_ring_cache", (R, fr, to_int_point(fr)))
         return w
 

@@ -46,6 +46,7 @@ from ..interpret.matrix_rules import MatrixRules
 from ..graph import nodes as N
 from ..weights import exact_matrix, exact_scalar
 from .swap import SmoothingError, smooth
+from ..rationals import to_fraction
 
 __all__ = ["softplus_bound", "deviation_polynomials", "Deviation", "EPSILON"]
 
@@ -86,10 +87,10 @@ class DeviationRules(MatrixRules):
         if not entry.is_Rational:
             raise SmoothingError("softplus_bound", f"the weight or scale {entry} is not rational; the bound "
                                                    "needs rational weights and no parameters")
-        return Deviation(Fraction(int(entry.p), int(entry.q)))
+        return Deviation(to_fraction(entry))
 
     def load_input(self, attrs, value):
-        return tuple(tuple(Deviation(Fraction(int(v.p), int(v.q))) for v in row) for row in value.tolist())
+        return tuple(tuple(Deviation(to_fraction(v)) for v in row) for row in value.tolist())
 
     def rule_mask(self, a, x):
         return tuple(tuple(u if keep else Deviation(Fraction(0), masked=True) for u, keep in zip(r, m))
