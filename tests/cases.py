@@ -30,6 +30,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from symattn.errors import NotASplineError, ShapeError, UnsupportedOperationError, WeightError
 from symattn.nn import (
     Attention,
     CrossAttention,
@@ -46,7 +47,7 @@ from symattn.nn import (
 )
 
 __all__ = [
-    "Case", "CASES", "CASES_BY_NAME", "TAGS", "cases_with", "cases_without",
+    "Case", "CASES", "Unsupported", "UNSUPPORTED", "HEAD", "module_paths", "CASES_BY_NAME", "TAGS", "cases_with", "cases_without",
     "rand_matrix", "rand_row", "rand_inputs", "rational_inputs",
     "reference", "to_float", "as_float_array", "substitution", "assert_close",
 ]
@@ -374,6 +375,60 @@ CASES: list[Case] = [
 
 CASES_BY_NAME: dict[str, Case] = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "case names must be unique"
+
+
+# ---------------------------------------------------------------------------
+# unsupported cases: each with the error its stage documents
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A model (or a model that cannot be built) and the documented error of ``stage``.
+
+    ``stage`` is ``"build"`` (constructing the module raises) or ``"compile"``
+    (it evaluates, but is no spline); ``match`` is a regular expression the
+    message must contain, ``op`` the op a :class:`NotASplineError` names.
+    """
+
+    name: str
+    build: Callable[[], Any]
+    stage: str
+    error: type
+    match: str
+    n: int = 2
+    m: int | None = None
+    op: str | None = None
+
+
+def _no_spline(case: Case, op: str, match: str) -> Unsupported:
+    return Unsupported(case.name, case.build, "compile", NotASplineError, match, case.n, case.m, op)
+
+
+UNSUPPORTED: list[Unsupported] = [
+    _no_spline(CASES_BY_NAME["ffn_softplus"], "softplus", r"\(softplus\).*smooth"),
+    _no_spline(CASES_BY_NAME["attn_scale_sqrt2"], "scale", r"sqrt\(2\) is irrational"),
+    _no_spline(CASES_BY_NAME["attn_softmax"], "softmax", r"\(softmax\).*symbolic"),
+    _no_spline(CASES_BY_NAME["attn_softmax_causal"], "softmax", r"\(softmax\)"),
+    _no_spline(CASES_BY_NAME["attn_softplus_masked"], "softplus", r"\(softplus\)"),
+    _no_spline(CASES_BY_NAME["layernorm"], "layernorm", r"\(layernorm\).*square root"),
+    _no_spline(CASES_BY_NAME["encoder_block_postnorm"], "layernorm", r"at norm1 .*square root"),
+    _no_spline(CASES_BY_NAME["encoder_block_prenorm"], "layernorm", r"at norm1 .*square root"),
+    _no_spline(CASES_BY_NAME["decoder_postnorm"], "layernorm", r"\(layernorm\)"),
+    Unsupported("gelu", lambda: FeedForward([[1]], None, [[1]], None, activation="gelu"), "build",
+                UnsupportedOperationError, r"activation 'gelu' is not supported"),
+    Unsupported("nan_weight", lambda: Linear([[float("nan")]]), "build", WeightError, r"Linear.W\[0, 0\]: NaN"),
+    Unsupported("complex_weight", lambda: Attention([[1j]], [[1]], [[1]]), "build", WeightError, r"complex"),
+    Unsupported("q_k_widths", lambda: Attention([[1, 0]], [[1]], [[1]]), "build", ShapeError, r"Q"),
+]
+
+
+#: the weights of one small head, for tests that build heads by hand
+HEAD = dict(Q=[[1, 0], [2, 1]], K=[[0, 1], [1, -1]], V=[[1], [-1]])
+
+
+def module_paths(graph, op: str | None = None) -> set[str]:
+    """The module paths of a traced graph's nodes (of one op, if given)."""
+    return {graph.attrs(v)["path"] for v in graph.order if op is None or graph.op(v) == op}
 
 
 def cases_with(*tags: str) -> list[Case]:
