@@ -7,7 +7,7 @@ r"""How the objects of :mod:`symattn.realize` print: realizations, proofs, certi
   out one ``min`` group per line.
 
 A class opts in to ``sympy.latex``/``str`` through these functions by
-inheriting :class:`~symattn.export.printing.Printable`; documents
+inheriting :class:`~symattn.printable.Printable`; documents
 (:func:`~symattn.export.document.export_latex`) use them either way.
 
 >>> from sympy.printing.latex import LatexPrinter
