@@ -42,7 +42,8 @@ from typing import Any, Callable, Mapping, Sequence
 import sympy
 
 from ..semialg.decide import Feasible, Infeasible, emptiness
-from ..semialg.convert import as_poly, change_ring, check_variables, ring_of
+from ..errors import CertificateInputError
+from ..semialg.convert import as_poly, change_ring, check_variables, condition, ring_of
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, Witness
 from .errors import ProofInputError
@@ -238,9 +239,6 @@ def _is_pair(c: Any) -> bool:
 
 def _conditions(spec: Any, ring: PolyRing, where: str) -> tuple[Condition, ...]:
     """A Region, ``True`` (everywhere), one condition, or a list of them (read as :class:`CPWL` reads cells)."""
-    from ..realize.errors import CertificateInputError
-    from ..realize.inputs import _condition
-
     if isinstance(spec, Region):
         return tuple((change_ring(h, ring, {}), s) for h, s in spec.conditions)
     if spec is True or spec is sympy.true:
@@ -251,7 +249,7 @@ def _conditions(spec: Any, ring: PolyRing, where: str) -> tuple[Condition, ...]:
         raise ProofInputError(where, f"{spec!r} is not a region: give an inequality such as x - 1 > 0, a pair "
                                      "(expression, sign), a list of them, a Region or True")
     try:
-        return tuple(_condition(c, ring, f"{where}[{k}]") for k, c in enumerate(spec))
+        return tuple(condition(c, ring, f"{where}[{k}]") for k, c in enumerate(spec))
     except CertificateInputError as exc:
         raise ProofInputError(exc.where, exc.reason) from None
 

@@ -36,7 +36,7 @@ from ..weights import exact_scalar
 from ..semialg.decide import Feasible, Infeasible, emptiness
 from .errors import CertificateInputError, DiscontinuityError
 from .polyhedra import point_in
-from ..semialg.convert import as_poly, check_variables, ring_of, total_degree
+from ..semialg.convert import as_poly, check_variables, condition, ring_of, total_degree
 from ..rationals import to_rational
 
 __all__ = ["Cell", "UnivariateSpline", "CPWL"]
@@ -203,20 +203,6 @@ class UnivariateSpline(_PiecewiseFacts):
         return sympy.sstr(self)
 
 
-def _condition(c: Any, ring: PolyRing, where: str) -> Condition:
-    """One strict condition from a relational (``x - y > 1``), an (expr, sign) pair or a Condition."""
-    if isinstance(c, sympy.Rel):
-        if isinstance(c, (sympy.StrictGreaterThan, sympy.GreaterThan)):
-            return as_poly(c.lhs - c.rhs, ring, where), 1
-        if isinstance(c, (sympy.StrictLessThan, sympy.LessThan)):
-            return as_poly(c.lhs - c.rhs, ring, where), -1
-        raise CertificateInputError(where, f"{c} is not an inequality (use <, <=, > or >=)")
-    if isinstance(c, tuple) and len(c) == 2 and c[1] in (1, -1):
-        return as_poly(c[0], ring, where), int(c[1])
-    raise CertificateInputError(where, f"{c!r} is not a condition: give a sympy inequality such as x - y > 1 "
-                                       "or a pair (expression, sign) meaning sign·expression > 0")
-
-
 @dataclass(frozen=True, init=False)
 class CPWL(_PiecewiseFacts):
     """A continuous piecewise-affine function on convex polyhedral cells.
@@ -262,7 +248,7 @@ class CPWL(_PiecewiseFacts):
             else:
                 if isinstance(cell, (sympy.Rel, tuple)):
                     cell = [cell]
-                conds = tuple(_condition(c, ring, f"{where}[{i}]") for i, c in enumerate(cell))
+                conds = tuple(condition(c, ring, f"{where}[{i}]") for i, c in enumerate(cell))
             for h, _ in conds:
                 if not is_affine(h):
                     raise CertificateInputError(

@@ -25,9 +25,10 @@ from typing import Any, Mapping, Sequence
 import sympy
 
 from .poly import PolyElement, PolyRing, polynomial_ring
+from .region import Condition
 from ..errors import CertificateInputError
 
-__all__ = ["ring_of", "as_poly", "change_ring", "affine_part", "nonlinear_part", "total_degree",
+__all__ = ["ring_of", "as_poly", "condition", "change_ring", "affine_part", "nonlinear_part", "total_degree",
            "check_variables"]
 
 
@@ -109,3 +110,17 @@ def nonlinear_part(p: PolyElement) -> PolyElement:
 def total_degree(p: PolyElement) -> int:
     """Total degree; 0 for constants, including the zero polynomial."""
     return max((sum(m) for m in p.keys()), default=0)
+
+
+def condition(c: Any, ring: PolyRing, where: str) -> Condition:
+    """One strict condition from a relational (``x - y > 1``), an (expr, sign) pair or a Condition."""
+    if isinstance(c, sympy.Rel):
+        if isinstance(c, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+            return as_poly(c.lhs - c.rhs, ring, where), 1
+        if isinstance(c, (sympy.StrictLessThan, sympy.LessThan)):
+            return as_poly(c.lhs - c.rhs, ring, where), -1
+        raise CertificateInputError(where, f"{c} is not an inequality (use <, <=, > or >=)")
+    if isinstance(c, tuple) and len(c) == 2 and c[1] in (1, -1):
+        return as_poly(c[0], ring, where), int(c[1])
+    raise CertificateInputError(where, f"{c!r} is not a condition: give a sympy inequality such as x - y > 1 "
+                                       "or a pair (expression, sign) meaning sign·expression > 0")
