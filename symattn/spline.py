@@ -35,7 +35,7 @@ from .semialg.region import UndecidedCase
 from .printable import Printable
 from .rationals import to_fraction, to_rational
 
-__all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
+__all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError", "EntryRow", "Simplification"]
 
 
 class SoundnessError(SymattnError):
@@ -180,6 +180,34 @@ class PointPiece(Printable):
         return f"<PointPiece {where}, {len(self.pattern)} ReLU signs>"
 
 
+@dataclass(frozen=True)
+class EntryRow:
+    """One row of an output entry's cases: its polynomial ``value`` and where it holds.
+
+    ``where`` is ``None`` (everywhere), or a union of conjunctions of strict
+    conditions (one tuple of conditions per part); ``pieces`` are the indices
+    of the pieces on which the entry is ``value``.
+    """
+
+    value: PolyElement
+    where: tuple[tuple[Condition, ...], ...] | None
+    pieces: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Simplification:
+    """What :meth:`Spline.simplify` found: per-entry rows and the justification of every step.
+
+    ``entries[i, j]`` are the rows of output entry (i, j); ``notes`` say which
+    factor or condition was dropped and why; ``exhausted`` is True when the
+    budget ran out (the rest was kept as it was, which is always sound).
+    """
+
+    entries: Mapping[tuple[int, int], tuple[EntryRow, ...]]
+    notes: tuple[str, ...]
+    exhausted: bool = False
+
+
 @dataclass(eq=False)
 class Spline(Printable):
     """The exact spline of a traced model.
@@ -199,6 +227,7 @@ class Spline(Printable):
     symbolic_inputs: Mapping[str, Any] = field(repr=False)
     substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
+    simplified: Simplification | None = field(default=None, repr=False)
 
     @cached_property
     def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
@@ -328,6 +357,11 @@ class Spline(Printable):
         """
         from .compiler.restrict import restrict
         return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress)
+
+    def simplify(self, budget: float | None = 60.0) -> "Spline":
+        """An equivalent spline with factored, minimal conditions and per-entry rows (:mod:`symattn.compiler.simplify`)."""
+        from .compiler.simplify import simplify
+        return simplify(self, budget)
 
     # -- showing and saving (symattn.export) -------------------------------
     def to_json(self, path=None) -> str:

@@ -39,6 +39,7 @@ DELEGATIONS = {
     ("symattn.nn.base", "Module.evaluate"): "symattn.interpret",
     ("symattn.nn.base", "Module.symbolic"): "symattn.interpret",
     ("symattn.spline", "Spline.restrict"): "symattn.compiler.restrict",
+    ("symattn.spline", "Spline.simplify"): "symattn.compiler.simplify",
     ("symattn.spline", "Spline.to_json"): "symattn.export.spline_file",
     ("symattn.spline", "Spline.from_json"): "symattn.export.spline_file",
     ("symattn.spline", "Spline.plot"): "symattn.export.plot",

@@ -24,7 +24,7 @@ piece 1: x[0,0] < 0
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy
 
@@ -101,21 +101,38 @@ def _if(printer, value: str, conditions) -> str:
     return lines_block([value, f"\\text{{if }} {cond[0]}"] + cond[1:])
 
 
+def _entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> dict[sympy.Expr, Any]:
+    """Value -> the regions where entry (i, j) takes it (a tuple of conjunctions, or None: everywhere).
+
+    A simplified spline (:meth:`Spline.simplify`) brings its own rows; otherwise
+    the pieces are grouped by their value, one conjunction per piece.
+    """
+    if spline.simplified is not None and len(pieces) == len(spline):
+        return {row.value.as_expr(): row.where for row in spline.simplified.entries[i, j]}
+    groups: dict[sympy.Expr, list] = {}
+    for piece in pieces:
+        groups.setdefault(piece.value[i, j], []).append(piece.region.conditions)
+    return {v: tuple(parts) for v, parts in groups.items()}
+
+
 def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> str:
     """The ``cases`` block of output entry (i, j): one row per distinct polynomial among ``pieces``.
 
     The value column gets at most half the width, the conditions the rest.
     """
     width = options().width
-    groups: dict[sympy.Expr, list[Region]] = {}
-    for piece in pieces:
-        groups.setdefault(piece.value[i, j], []).append(piece.region)
+    groups = _entry_rows(spline, pieces, i, j)
     values = {v: sum_lines(printer, v, width // 2) for v in groups}
+    if len(groups) == 1 and next(iter(groups.values())) is None and len(pieces) == len(spline):
+        return lines_block(next(iter(values.values())))   # one polynomial everywhere
     used = max((visual_width(line) for lines in values.values() for line in lines), default=0)
     rest = max(width - used, width // 2)
     rows = []
-    for value, regions in groups.items():
-        conds = [conjunction_lines(printer, _exprs(r.conditions), rest) for r in regions]
+    for value, parts in groups.items():
+        if parts is None:
+            rows.append((lines_block(values[value]), r"\text{everywhere}"))
+            continue
+        conds = [conjunction_lines(printer, _exprs(conditions), rest) for conditions in parts]
         rows.append((lines_block(values[value]), r"\text{if } " + disjunction(conds, rest)))
     if len(pieces) < len(spline):
         rows.append((r"\vdots", text(f"{len(spline) - len(pieces)} more pieces")))

@@ -315,3 +315,19 @@ def test_exhausted_budget_is_flagged_incomplete():
         assert spline(X) == model(X)
 
 
+
+
+def test_simplify_is_proved_equal_and_keeps_every_point_in_its_piece(compiled):
+    """``simplify`` changes regions only by null sets: proved region by region, and checked at points."""
+    case, model, spline = compiled
+    if not spline.complete:
+        pytest.skip("an incomplete spline proves nothing")
+    simple = spline.simplify(budget=1.0)
+    assert symattn.prove_equal(spline, simple).proved
+    rng = random.Random(17)
+    for _ in range(20):
+        X = _inputs(case, model, rng)
+        at = _symbols_at(spline, X)
+        before = [k for k, p in enumerate(spline.pieces) if p.region.contains(at)]
+        after = [k for k, p in enumerate(simple.pieces) if p.region.contains(at)]
+        assert set(before) <= set(after) and len(after) <= 1
