@@ -375,6 +375,11 @@ class Spline(Printable):
         from .export.spline_file import spline_from_json
         return spline_from_json(source)
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter: a short summary of a large spline; None (so LaTeX) for a small one (:mod:`symattn.export.html`)."""
+        from .export.html import spline_html
+        return spline_html(self)
+
     def plot(self, origin=None, directions=None, **options):
         """Region map on a plane, or the graph along a line (:func:`symattn.export.plot.plot_spline`)."""
         from .export.plot import plot_spline

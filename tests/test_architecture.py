@@ -43,6 +43,7 @@ DELEGATIONS = {
     ("symattn.spline", "Spline.to_json"): "symattn.export.spline_file",
     ("symattn.spline", "Spline.from_json"): "symattn.export.spline_file",
     ("symattn.spline", "Spline.plot"): "symattn.export.plot",
+    ("symattn.spline", "Spline._repr_html_"): "symattn.export.html",
 }
 
 

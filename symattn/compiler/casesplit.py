@@ -88,22 +88,32 @@ class _State:
 
 
 class _Progress:
-    """A one-line status on stderr, shown only in a terminal or notebook."""
+    """A progress bar (``tqdm.auto``: a widget in Jupyter, a bar in a terminal), shown only there.
 
-    def __init__(self, enabled: bool | None, every: float = 0.25) -> None:
+    ``enabled=None`` shows it when stderr is a terminal or a notebook kernel runs.
+    """
+
+    def __init__(self, enabled: bool | None) -> None:
         if enabled is None:
             enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
-        self.enabled, self.every, self.last, self.shown = enabled, every, 0.0, False
+        self.enabled, self.bar = enabled, None
+        self.shown = False
 
     def update(self, regions: int, undecided: int, elapsed: float, final: bool = False) -> None:
-        if not self.enabled or (not final and elapsed - self.last < self.every):
+        if not self.enabled:
             return
-        self.last = elapsed
-        self.shown = True
-        sys.stderr.write(f"\rcompiling: {regions} regions, {undecided} undecided, {elapsed:.1f} s")
+        if self.bar is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(desc="compiling", unit=" regions", leave=True, dynamic_ncols=True)
+            self.shown = True
+        self.bar.n = regions
+        self.bar.set_postfix(undecided=undecided, refresh=False)
         if final:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            self.bar.refresh()
+            self.bar.close()
+        else:
+            self.bar.update(0)  # tqdm redraws at most every mininterval seconds
 
 
 class CaseSplitter(PolyRules):
