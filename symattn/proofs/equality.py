@@ -36,7 +36,7 @@ leaves the proof incomplete; it is never taken as empty.
 >>> prove_equal(relu_abs, FeedForward([[1, -1]], None, [[1], [2]], None), n=1)    # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-symattn.proofs.errors.ProofError: ... is false at (x[0,0] = ...): ... != ...
+symattn.proofs.errors.ProofError: ... is false (a = ..., b = ...) at (x[0,0] = ...): ... != ...; there a is -x[0,0] and b is -2*x[0,0]; ...
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, b
                                                                 "but no exact point was found"))
                 continue
             _refute(claim, checks, fa, fb, point, "equal on every overlap", method,
-                    f"a region of a meets region {k} of b with other values")
+                    f"a region of a meets region {k} of b with other values", (piece.polys, other.polys))
     stats = dict(regions_a=len(fa.pieces), regions_b=len(fb.pieces), questions=scan.questions,
                  skipped=scan.skipped, overlaps_with_other_values=examined, compile_seconds=t1 - t0,
                  proof_seconds=time.perf_counter() - t1)
@@ -190,14 +190,23 @@ def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, b
 
 
 def _refute(claim: str, checks: list, fa: Form, fb: Form, point: dict, name: str, method: str,
-            detail: str) -> None:
-    """Evaluate both sides at ``point`` independently and raise the :class:`ProofError`."""
+            detail: str, polys: tuple | None = None) -> None:
+    """Evaluate both sides at ``point`` independently and raise the :class:`ProofError`.
+
+    The error names both sides, the first output entry that differs and, when
+    the pieces are known (``polys``), the two polynomials of that entry there.
+    """
     va, vb = _value(fa.evaluate(point)), _value(fb.evaluate(point))
     if va == vb:        # the pieces disagree but the objects agree: a compiled piece is wrong
         raise RuntimeError(f"internal error: the pieces differ at {point} but both sides evaluate to {va}")
+    ma, mb = (v if isinstance(v, sympy.MatrixBase) else sympy.Matrix([[v]]) for v in (va, vb))
+    i, j = next((i, j) for i in range(ma.rows) for j in range(ma.cols) if ma[i, j] != mb[i, j])
+    polynomials = None if polys is None else tuple(p[i][j].as_expr() for p in polys)
+    entry = None if ma.shape == (1, 1) else (i, j)
     check = Check.failed(name, method, f"{detail}: a = {va}, b = {vb}", point)
     proof = Proof(claim, tuple(checks) + (check,), complete=False)
-    raise ProofError(claim, point, (va, vb), detail, proof)
+    raise ProofError(claim, point, (va, vb), detail, proof, sides=(fa.source, fb.source), entry=entry,
+                     polynomials=polynomials)
 
 
 def _points_check(claim: str, checks: list, fa: Form, fb: Form, count: int, seed: int) -> Check:

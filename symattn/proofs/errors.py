@@ -41,17 +41,26 @@ class ProofError(SymattnError, AssertionError):
     """
 
     def __init__(self, claim: str, point: Mapping[sympy.Symbol, Any] | None, values: tuple = (),
-                 detail: str = "", proof: Any = None, labels: tuple[str, str] = ("a", "b")):
+                 detail: str = "", proof: Any = None, labels: tuple[str, str] = ("a", "b"),
+                 sides: tuple[str, str] | None = None, entry: tuple[int, int] | None = None,
+                 polynomials: tuple[sympy.Expr, sympy.Expr] | None = None):
         self.claim, self.labels = claim, labels
         self.point = None if point is None else {k: sympy.Rational(v) for k, v in dict(point).items()}
         self.values = tuple(values)
         self.detail = detail
         self.proof = proof
+        self.sides, self.entry, self.polynomials = sides, entry, polynomials
         text = f"{claim} is false"
+        if sides is not None:
+            text += f" ({labels[0]} = {sides[0]}, {labels[1]} = {sides[1]})"
         if self.point is not None:
             text += " at (" + ", ".join(f"{k} = {v}" for k, v in self.point.items()) + ")"
         if len(self.values) == 2:
             text += f": {_show(self.values[0])} != {_show(self.values[1])}"
+        if entry is not None:
+            text += f"; they differ in entry {entry}"
+        if polynomials is not None:
+            text += f"; there {labels[0]} is {polynomials[0]} and {labels[1]} is {polynomials[1]}"
         if detail:
             text += f"; {detail}"
         super().__init__(text)
@@ -69,6 +78,12 @@ class ProofError(SymattnError, AssertionError):
             parts.append(r",\ ".join(f"{names[k]} = {sympy.latex(v)}" for k, v in self.point.items()))
         if len(self.values) == 2:
             parts.append(r"{} \neq {}".format(*(sympy.latex(v) for v in self.values)))
+        if self.polynomials is not None:
+            names = {s: n for s in set().union(*(sympy.sympify(p).free_symbols for p in self.polynomials))
+                     if (n := latex_name(s)) is not None}
+            a, b = (sympy.latex(p, symbol_names=names) for p in self.polynomials)
+            where = "" if self.entry is None else f"f_{{{self.entry[0]},{self.entry[1]}}}\\colon\\ "
+            parts.append(rf"\text{{there }} {where}{a} \neq {b}")
         return r"\quad ".join(parts)
 
 

@@ -114,14 +114,16 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
     if isinstance(obj, Form):
         return obj
     if isinstance(obj, Spline):
-        return spline_form(obj, f"spline of {len(obj.variables)} variables")
+        model = getattr(obj.graph, "model", None)
+        named = f" of {type(model).__name__}" if model is not None else ""
+        return spline_form(obj, f"the spline{named} in {len(obj.variables)} variables")
     if isinstance(obj, Module):
         from ..compiler.pipeline import compile as compile_model
 
         if n is None and set(obj.input_names) & {"x", "z"} or m is None and "y" in obj.input_names:
             raise ProofInputError(where, f"{type(obj).__name__} needs n= (and m= for decoder tokens) to be compiled")
         spline = compile_model(obj, n=n, m=m, budget=budget, progress=False)
-        return spline_form(spline, f"{type(obj).__name__} on {n if n else m} token(s)")
+        return spline_form(spline, f"the model {type(obj).__name__} on {n if n else m} token(s)")
     if isinstance(obj, Realization):
         spline = obj.compile(budget)
         rename = dict(zip(spline.variables, obj.variables))

@@ -23,10 +23,12 @@ def test_equal_splines_pass_and_unequal_ones_show_the_point_exactly():
     err, text = info.value, str(info.value)
     (value,) = err.point.values()
     assert value < 0                                                  # only x < 0 differs
-    assert f"at x[0,0] = {value}" in text
+    assert f"counterexample: x[0,0] = {value}" in text
     assert f"a = {-value}" in text and f"b = {-2 * value}" in text
-    assert "LaTeX: x_{0,0} = " + sympy.latex(value) in text
-    assert "REFUTED" in text
+    assert "a: the model FeedForward on 1 token(s)" in text and "b: the MaxMin" in text
+    assert "a is -x[0,0] there" in text and "b is -2*x[0,0] there" in text
+    assert text.index("REFUTED") < text.index("counterexample")     # it ends with the point and its LaTeX
+    assert text.splitlines()[-1].startswith("  LaTeX: x_{0,0} = " + sympy.latex(value))
 
 
 def test_assert_realises_takes_a_realization_or_a_model():
@@ -39,7 +41,7 @@ def test_assert_realises_takes_a_realization_or_a_model():
 def test_assert_degree():
     cube = EncoderBlock(Attention([[1]], [[1]], [[1]]), FeedForward([[1]], None, [[0]], None))
     assert assert_degree(Encoder([cube, cube]), 9, n=1).attained
-    with pytest.raises(ProofError, match="the degree is 8 is false\n  at x\\[0,0\\] = ") as info:
+    with pytest.raises(ProofError, match="the degree is 8 is false\n(.|\n)*counterexample: x\\[0,0\\] = ") as info:
         assert_degree(Encoder([cube, cube]), 8, n=1)           # a piece of degree 9 along a line
     assert info.value.values == (9, 8) and "degree found = 9" in str(info.value)
     with pytest.raises(AssertionError, match="could not prove that the degree is 10"):
@@ -57,7 +59,7 @@ def test_assert_continuous_and_assert_smoothness():
     with pytest.raises(ProofError) as info:
         assert_continuous([(x < 0, 0), (x > 0, x + 1)], variables=[x])
     text = str(info.value)
-    assert "at x = 0" in text and "limit from piece 0 = 0" in text and "limit from piece 1 = 1" in text
+    assert "counterexample: x = 0" in text and "limit from piece 0 = 0" in text and "limit from piece 1 = 1" in text
 
 
 def test_an_undecided_claim_fails_loudly():
