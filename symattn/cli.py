@@ -230,6 +230,17 @@ def _info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- paper ---------------------------------------------------------------------------
+def _paper(args: argparse.Namespace) -> int:
+    from .paper import PROVED, paper_claims, paper_latex, paper_table
+
+    rows = paper_claims(only=args.claim or None)
+    print(paper_table(rows))
+    if args.latex:
+        _write(Path(args.latex), "the table of claims", lambda path: path.write_text(paper_latex(rows) + "\n"))
+    return EXIT_OK if all(r.verdict == PROVED for r in rows) else EXIT_INCOMPLETE
+
+
 # -- realize -------------------------------------------------------------------------
 def _realize_command(args: argparse.Namespace) -> int:
     from .export.document import export_latex
@@ -301,6 +312,11 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--n", type=int, default=None, help="encoder tokens for the traced graph")
     info.add_argument("--m", type=int, default=None, help="decoder tokens for the traced graph")
     info.set_defaults(run=_info)
+
+    paper = sub.add_parser("paper", help="check the paper's claims on concrete instances, one table")
+    paper.add_argument("--latex", metavar="F", help="write the table as a LaTeX tabular")
+    paper.add_argument("--claim", action="append", help="check only this claim (repeatable)")
+    paper.set_defaults(run=_paper)
 
     if _realize_available():
         real = sub.add_parser("realize", help="build an encoder from a max-min certificate file, and prove it")

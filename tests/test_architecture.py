@@ -28,7 +28,7 @@ LAYERS = (
     ("checks", {"checks"}),
     ("procedures", {"proofs", "realize", "smoothing"}),
     ("export", {"export"}),
-    ("front", {"interop", "testing", "cli", "models", "__init__", "__main__"}),
+    ("front", {"interop", "testing", "cli", "models", "paper", "__init__", "__main__"}),
 )
 CORE = {"semialg", "graph", "nn", "interpret", "compiler"}
 ABOVE_CORE = {"export", "realize", "proofs", "interop", "testing", "cli"}

@@ -18,7 +18,8 @@ FOLDER = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 #: the notebooks run here (others are run by the tests of the part they show)
 GUIDES = [FOLDER / name for name in (
-    "01-attention-is-a-cubic-spline.ipynb", "02-from-spline-to-encoder.ipynb", "03-exporting-to-latex.ipynb")]
+    "01-attention-is-a-cubic-spline.ipynb", "02-from-spline-to-encoder.ipynb", "03-exporting-to-latex.ipynb",
+    "05-the-paper-checked.ipynb")]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
