@@ -27,7 +27,7 @@ from typing import Iterable, Iterator
 
 import sympy
 
-__all__ = ["latex_name", "indexed_names", "INDEXED"]
+__all__ = ["latex_name", "indexed_names", "INDEXED", "real_space"]
 
 #: a name ``letter[i]`` or ``letter[i,j]`` with 0-based integer indices
 INDEXED = re.compile(r"^([A-Za-z]+)\[(\d+(?:,\d+)*)\]$")
@@ -55,3 +55,15 @@ def indexed_names(printer, symbols: Iterable[sympy.Symbol]) -> Iterator[None]:
         yield
     finally:
         settings["symbol_names"] = before
+
+
+_SUPERSCRIPT = str.maketrans("0123456789×", "⁰¹²³⁴⁵⁶⁷⁸⁹ˣ")
+
+
+def real_space(*dims: int) -> str:
+    """The real space of these dimensions in plain text: ``ℝ²``, ``ℝ¹ˣ²`` (as a mathematician writes it).
+
+    >>> real_space(2), real_space(1, 2)
+    ('ℝ²', 'ℝ¹ˣ²')
+    """
+    return "ℝ" + "×".join(str(d) for d in dims).translate(_SUPERSCRIPT)

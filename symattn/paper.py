@@ -13,7 +13,7 @@ a LaTeX ``tabular``; the notebook ``05-the-paper-checked.ipynb`` shows it.
 
 >>> rows = paper_claims(only=("feed-forward",))
 >>> rows[0].verdict, rows[0].instance
-('PROVED', 'FeedForward R^{1×2} → R^{1×1}, 3 hidden units')
+('PROVED', 'FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units')
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _attention():
     spline = compile(model, n=3, progress=False)
     degree = prove_degree(spline, 3)
     continuous = prove_continuous(spline)
-    return ("Attention R^{3×2} → R^{3×2}, Q, K, V of rank 2",
+    return ("Attention ℝ³ˣ² → ℝ³ˣ², Q, K, V of rank 2",
             "complete compile; prove_degree (upper bound and a rational line); prove_continuous",
             _verdict(spline.complete, degree, continuous),
             f"{len(spline)} regions, complete={spline.complete}, degree {spline.degree}; "
@@ -99,7 +99,7 @@ def _masked():
     spline = compile(model, n=3, progress=False)
     degree = prove_degree(spline, 3)
     continuous = prove_continuous(spline)
-    return ("causal MaskedAttention R^{3×1} → R^{3×1}",
+    return ("causal MaskedAttention ℝ³ˣ¹ → ℝ³ˣ¹",
             "complete compile; prove_degree; prove_continuous",
             _verdict(spline.complete, degree, continuous),
             f"{len(spline)} regions, degree {spline.degree}; {degree.verdict} degree 3; "
@@ -125,7 +125,7 @@ def _feedforward():
     model = FeedForward([[1, -1, 2], [2, 1, -1]], [0, 1, -1], [[1], [-1], [2]], None)
     spline = compile(model, n=1, progress=False)
     degree = prove_degree(spline, 1)
-    return ("FeedForward R^{1×2} → R^{1×1}, 3 hidden units",
+    return ("FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units",
             "complete compile; prove_degree; the walls are hyperplanes",
             _verdict(spline.complete, degree),
             f"{len(spline)} regions (Zaslavsky: 1 + 3 + 3 = 7), degree {spline.degree}")
@@ -140,7 +140,7 @@ def _encoder_block():
                          FeedForward([[1, -1], [1, 1]], [0, 1], [[1, 0], [0, 1]], None))
     spline = compile(model, n=2, progress=False)
     degree = prove_degree(spline, 3)
-    return ("EncoderBlock (attention + FFN, residuals) on R^{2×2}",
+    return ("EncoderBlock (attention + FFN, residuals) on ℝ²ˣ²",
             "complete compile; prove_degree",
             _verdict(spline.complete, degree),
             f"{len(spline)} regions, complete={spline.complete}, degree {spline.degree}; {degree.verdict} degree 3")

@@ -87,15 +87,26 @@ class _State:
     pattern: tuple[int, ...]
 
 
+def _in_jupyter() -> bool:
+    """A Jupyter kernel is running this code (not merely importable)."""
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 class _Progress:
     """A progress bar (``tqdm.auto``: a widget in Jupyter, a bar in a terminal), shown only there.
 
-    ``enabled=None`` shows it when stderr is a terminal or a notebook kernel runs.
+    ``enabled=None`` shows it when stderr is a terminal or a Jupyter kernel runs, and
+    only for a compile that takes longer than :attr:`DELAY` seconds.
     """
+
+    DELAY = 0.5
 
     def __init__(self, enabled: bool | None) -> None:
         if enabled is None:
-            enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+            enabled = sys.stderr.isatty() or _in_jupyter()
         self.enabled, self.bar = enabled, None
         self.shown = False
 
@@ -105,12 +116,13 @@ class _Progress:
         if self.bar is None:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(desc="compiling", unit=" regions", leave=True, dynamic_ncols=True)
+            self.bar = tqdm(desc="compiling", unit=" regions", leave=True, dynamic_ncols=True, delay=self.DELAY)
             self.shown = True
         self.bar.n = regions
         self.bar.set_postfix(undecided=undecided, refresh=False)
         if final:
-            self.bar.refresh()
+            if elapsed >= self.DELAY:
+                self.bar.refresh()
             self.bar.close()
         else:
             self.bar.update(0)  # tqdm redraws at most every mininterval seconds

@@ -7,6 +7,7 @@ the bodies of the :mod:`symattn.realize` types.
 from __future__ import annotations
 
 from functools import singledispatch
+from importlib import metadata
 from typing import Any
 
 from sympy.printing.latex import LatexPrinter
@@ -16,7 +17,7 @@ from ..nn.base import Module
 from ..spline import Spline
 from .formats_graph import node_tex
 from .formats_nn import anatomy, fill_items, walk_modules, weight_tex
-from .formats_spline import entry_cases, entry_name, shown_pieces
+from .formats_spline import entry_cases, entry_name, entry_rows, shown_pieces
 from .latex import broken_sum, escape, options, text
 
 __all__ = ["document_body", "DOCUMENT_PIECES", "CASES_IN_DOCUMENT"]
@@ -24,7 +25,8 @@ __all__ = ["document_body", "DOCUMENT_PIECES", "CASES_IN_DOCUMENT"]
 
 #: pieces a document shows before it cuts (prints inline show fewer)
 DOCUMENT_PIECES = 40
-#: splines with at most this many pieces also get one ``cases`` display per output entry
+#: an output entry with at most this many distinct rows (or a spline of at most this many
+#: pieces) also gets one ``cases`` display
 CASES_IN_DOCUMENT = 12
 
 
@@ -38,17 +40,47 @@ def document_body(obj: Any, printer: LatexPrinter) -> list[str]:
     return [_display(printer._print(obj))]
 
 
+def _version() -> str:
+    try:
+        return metadata.version("symattn")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree without installation
+        return "(not installed)"
+
+
+def _provenance(spline: Spline, printer: LatexPrinter) -> str:
+    """Which model, traced how, compiled by what, in how long."""
+    model = getattr(spline.graph, "model", None)
+    shapes = ", ".join(f"${name.upper()} \\in \\mathbb{{R}}^{{{r} \\times {c}}}$"
+                       for name, (r, c) in ((n, spline.graph.input_shape(n)) for n in spline.graph.inputs))
+    if model is not None:
+        parts = [f"{escape(path)}: {escape(type(m).__name__)}" for path, m in walk_modules(model, model.root_path)
+                 if path]
+        tree = f" (modules {', '.join(parts)})" if parts else ""
+        named = f"It is the spline of the model {escape(type(model).__name__)}{tree} on {shapes}. "
+    else:
+        named = f"It is a spline on {shapes}. "
+    seconds = spline.stats.get("seconds")
+    took = f" in {seconds:.1f} s" if isinstance(seconds, (int, float)) else ""
+    how = (f"It was compiled by symattn {escape(_version())}{took}; "
+           + ("the list of pieces is complete: every other sign pattern was proven empty."
+              if spline.complete else f"the list is INCOMPLETE: {len(spline.undecided)} sign systems were not "
+                                      "decided, so the pieces below need not cover the input space."))
+    if spline.simplified is not None:
+        how += (" Its regions were simplified (:meth:`Spline.simplify`): factors of even multiplicity and "
+                "sign-definite factors were dropped, and conditions the others imply, each step proved; "
+                "regions may have grown by null sets only.").replace(":meth:`Spline.simplify`", "\\texttt{simplify}")
+    return named + how
+
+
 @document_body.register
 def _(spline: Spline, printer: LatexPrinter) -> list[str]:
-    state = ("It is complete: every other sign pattern was proven empty." if spline.complete else
-             f"It is INCOMPLETE: {len(spline.undecided)} sign systems were not decided, "
-             "so the pieces below need not cover the input space.")
     rows, cols = spline.shape
     out = [f"\\section*{{A spline of degree {spline.degree} with {len(spline)} pieces}}",
+           _provenance(spline, printer),
            f"The output $f$ is a ${rows} \\times {cols}$ matrix of splines in the variables "
            f"${', '.join(printer._print(v) for v in spline.variables)}$"
            + (f" with parameters ${', '.join(printer._print(p) for p in spline.parameters)}$" if spline.parameters else "")
-           + ". The variable $x_{i,j}$ is feature $j$ of token $i$, counted from 0. " + state
+           + ". The variable $x_{i,j}$ is feature $j$ of token $i$, counted from 0."
            + " Each region is open; on the walls between regions $f$ is the continuous extension."]
     if spline.substitution:
         out.append("It is the spline of the model restricted by the substitution"
@@ -57,9 +89,9 @@ def _(spline: Spline, printer: LatexPrinter) -> list[str]:
     pieces = shown_pieces(spline)
     if len(pieces) < len(spline):
         out.append(f"This document shows the first {len(pieces)} of the {len(spline)} pieces.")
-    if len(spline) <= CASES_IN_DOCUMENT:
-        for i in range(rows):
-            for j in range(cols):
+    for i in range(rows):
+        for j in range(cols):
+            if len(spline) <= CASES_IN_DOCUMENT or len(entry_rows(spline, pieces, i, j)) <= CASES_IN_DOCUMENT:
                 out.append(_display(f"{entry_name(spline.shape, i, j)} = {entry_cases(printer, spline, pieces, i, j)}"))
     out.append("\\subsection*{The pieces}")
     out.append("Each piece is an open region, given by strict sign conditions and an exact rational point "
@@ -68,6 +100,9 @@ def _(spline: Spline, printer: LatexPrinter) -> list[str]:
         out.append(f"\\paragraph{{Piece {k}.}} Region:" + _display(printer._print(piece.region))
                    + "witness:" + _display(printer._print(piece.witness)) + "value:"
                    + _display(_values(printer, spline.shape, piece.value)))
+    if len(pieces) < len(spline):
+        out.append(f"\\paragraph{{The other {len(spline) - len(pieces)} pieces}} are not shown here "
+                   f"(pieces {len(pieces)} to {len(spline) - 1}; pass a larger \\texttt{{max\\_pieces}} to show them).")
     if spline.undecided:
         out.append("\\subsection*{Undecided sign systems}")
         for case in spline.undecided[: options().max_pieces]:

@@ -50,8 +50,13 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 
 
 def latex_document(obj: Any, standalone: bool = True, title: str | None = None,
-                   max_pieces: int = DOCUMENT_PIECES, **settings: Any) -> str:
-    """The LaTeX source presenting ``obj``: a whole document, or only its body."""
+                   max_pieces: int = DOCUMENT_PIECES, simplify: bool = False, **settings: Any) -> str:
+    """The LaTeX source presenting ``obj``: a whole document, or only its body.
+
+    ``simplify=True`` presents ``obj.simplify()`` (a spline's simplified description).
+    """
+    if simplify:
+        obj = obj.simplify()
     with latex_options(max_pieces=max_pieces):
         printer = LatexPrinter(settings)
         symbols = tuple(getattr(obj, "ring_symbols", ()))

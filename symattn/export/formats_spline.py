@@ -15,7 +15,7 @@ sign systems are undecided, in its header and in a last ``cases`` row.
 >>> print(sympy.latex(s.pieces[1]))
 - x_{0,0} \quad \text{if } x_{0,0} < 0
 >>> print(s)
-spline f: R^(1×1) -> R^(1×1), 2 pieces, degree 1, complete
+spline f: ℝ¹ˣ¹ → ℝ¹ˣ¹, 2 pieces, degree 1, complete
 piece 0: x[0,0] > 0
   f = x[0,0]
 piece 1: x[0,0] < 0
@@ -33,10 +33,10 @@ from ..semialg.region import Region, Witness
 from ..spline import MergedPiece, Piece, PointPiece, Spline
 from .latex import (broken_sum, cases, conjunction, conjunction_lines, disjunction, lines_block, matrix_block,
                     options, sum_lines, text, visual_width)
-from ..latex_names import indexed_names
+from ..latex_names import indexed_names, real_space
 from ..printable import LATEX, TEXT, formatter
 
-__all__ = ["entry_name", "entry_cases", "shown_pieces"]
+__all__ = ["entry_name", "entry_cases", "entry_rows", "shown_pieces"]
 
 
 # -- shared helpers ---------------------------------------------------------------
@@ -57,13 +57,15 @@ def shown_pieces(spline: Spline) -> tuple[Piece, ...]:
 
 
 def _domain(spline: Spline, tex: bool) -> str:
-    """``R^{n×p}`` per input for a spline in the model's variables, ``R^k`` otherwise."""
-    power = (lambda e: f"\\mathbb{{R}}^{{{e}}}") if tex else (lambda e: f"R^({e})")
-    times = " \\times " if tex else "×"
+    """``ℝ^{n×p}`` per input for a spline in the model's variables, ``ℝ^k`` otherwise."""
     if set(spline.variables) <= set(spline.graph.variables) and not spline.substitution:
         shapes = [spline.graph.input_shape(name) for name in spline.graph.inputs]
-        return times.join(power(f"{r}{times}{c}") for r, c in shapes)
-    return power(len(spline.variables))
+    else:
+        shapes = [(len(spline.variables),)]
+    if tex:
+        times = " \\times "
+        return times.join("\\mathbb{R}^{" + times.join(map(str, s)) + "}" for s in shapes)
+    return " × ".join(real_space(*s) for s in shapes)
 
 
 def _summary(spline: Spline) -> str:
@@ -101,7 +103,7 @@ def _if(printer, value: str, conditions) -> str:
     return lines_block([value, f"\\text{{if }} {cond[0]}"] + cond[1:])
 
 
-def _entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> dict[sympy.Expr, Any]:
+def entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> dict[sympy.Expr, Any]:
     """Value -> the regions where entry (i, j) takes it (a tuple of conjunctions, or None: everywhere).
 
     A simplified spline (:meth:`Spline.simplify`) brings its own rows; otherwise
@@ -121,7 +123,7 @@ def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int
     The value column gets at most half the width, the conditions the rest.
     """
     width = options().width
-    groups = _entry_rows(spline, pieces, i, j)
+    groups = entry_rows(spline, pieces, i, j)
     values = {v: sum_lines(printer, v, width // 2) for v in groups}
     if len(groups) == 1 and next(iter(groups.values())) is None and len(pieces) == len(spline):
         return lines_block(next(iter(values.values())))   # one polynomial everywhere
@@ -236,7 +238,7 @@ def _value_lines(printer, shape, value: sympy.MatrixBase, indent: str = "  ") ->
 @formatter(Spline, TEXT)
 def spline_text(spline: Spline, printer) -> str:
     rows, cols = spline.shape
-    lines = [f"spline f: {_domain(spline, False)} -> R^({rows}×{cols}), "
+    lines = [f"spline f: {_domain(spline, False)} → {real_space(rows, cols)}, "
              f"{_summary(spline)}{_parameters_note(spline, printer)}"]
     for k, piece in enumerate(shown_pieces(spline)):
         lines.append(f"piece {k}: {_conditions_text(printer, piece.conditions)}")

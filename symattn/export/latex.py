@@ -70,8 +70,19 @@ def latex_options(**changes: Any) -> Iterator[LatexOptions]:
         _OPTIONS.reset(token)
 
 
-def to_latex(obj: Any, *, max_pieces: int | None = None, width: int | None = None, **settings: Any) -> str:
+#: the line width of ``compact=True``: a display formula that fits one column of a two-column paper
+COMPACT_WIDTH = 36
+
+
+def to_latex(obj: Any, *, max_pieces: int | None = None, width: int | None = None, simplify: bool = False,
+             compact: bool = False, **settings: Any) -> str:
     r"""``sympy.latex(obj, **settings)`` with symattn's layout options.
+
+    ``simplify=True`` prints ``obj.simplify()`` (for a spline: factored,
+    minimal conditions and one row per distinct polynomial of each entry,
+    see :meth:`~symattn.spline.Spline.simplify`); ``compact=True`` breaks
+    lines at :data:`COMPACT_WIDTH` characters, for a column.  The output uses
+    plain amsmath (``aligned``, ``cases``) and no ``\newcommand``.
 
     >>> import symattn
     >>> from symattn.nn import FeedForward
@@ -82,6 +93,10 @@ def to_latex(obj: Any, *, max_pieces: int | None = None, width: int | None = Non
     &f = \begin{cases} x_{0,0} & \text{if } x_{0,0} > 0\\ - x_{0,0} & \text{if } x_{0,0} < 0 \end{cases}
     \end{aligned}
     """
+    if compact and width is None:
+        width = COMPACT_WIDTH
+    if simplify:
+        obj = obj.simplify()
     changes = {k: v for k, v in (("max_pieces", max_pieces), ("width", width)) if v is not None}
     with latex_options(**changes):
         return sympy.latex(obj, **settings)

@@ -50,6 +50,7 @@ import sympy
 from ..semialg.decide import Feasible, Infeasible, emptiness
 from ..checks import Check, Proof
 from ..semialg.poly import evaluate
+from ..latex_names import real_space
 from .errors import ProofError
 from .forms import Form, FormPiece, aligned, as_form
 from .points import point_where_nonzero, random_points
@@ -157,7 +158,7 @@ def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, b
 
         raise ProofInputError("b", f"is {fb.shape[0]}×{fb.shape[1]}-valued, a is {fa.shape[0]}×{fa.shape[1]}")
     t1 = time.perf_counter()
-    claim = f"{fa.source} = {fb.source} on R^{fa.ring.ngens}" + (f" ({note})" if note else "")
+    claim = f"{fa.source} = {fb.source} on {real_space(fa.ring.ngens)}" + (f" ({note})" if note else "")
     scan = _Scan(fb, condition_tree(fb.pieces))
     checks = [fa.cover_check("a"), fb.cover_check("b")]
     method = "condition tree of b, exact overlaps (oracle: hint, syntactic, LRA, nlsat)"

@@ -31,7 +31,7 @@ names an exact point of the gap or the overlap.
 >>> as_form([(x < 0, 0), (x > 1, x)], variables=[x])     # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-symattn.proofs.errors.ProofInputError: pieces: no piece contains the open set around (x = ...): the pieces must cover R^1 up to walls
+symattn.proofs.errors.ProofInputError: pieces: no piece contains the open set around (x = ...): the pieces must cover ℝ¹ up to walls
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from ..errors import CertificateInputError
 from ..semialg.convert import as_poly, change_ring, check_variables, condition, ring_of
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, Witness
+from ..latex_names import real_space
 from .errors import ProofInputError
 
 __all__ = ["Form", "FormPiece", "as_form", "aligned"]
@@ -96,7 +97,7 @@ class Form:
         name = f"{label}: {self.source}"
         if self.complete:
             return Check.passed(name, "regions with exact witnesses",
-                                f"{len(self.pieces)} regions, proven to cover R^{self.ring.ngens} up to walls")
+                                f"{len(self.pieces)} regions, proven to cover {real_space(self.ring.ngens)} up to walls")
         return Check.undecided(name, "regions with exact witnesses", f"{len(self.pieces)} regions; {self.missing}")
 
 
@@ -345,11 +346,11 @@ def _tiling(ring: PolyRing, pieces: tuple[FormPiece, ...], where: str, budget: A
         at = ", ".join(f"{s} = {v}" for s, v in point.items())
         if not holders:
             raise ProofInputError(where, f"no piece contains the open set around ({at}): the pieces must cover "
-                                         f"R^{n} up to walls")
+                                         f"{real_space(n)} up to walls")
         if len({pieces[k].polys for k in holders}) > 1:
             raise ProofInputError(where, f"pieces {holders[0]} and {holders[1]} overlap around ({at}) with "
                                          "different polynomials")
     if not cells.complete:
-        return False, (f"the cover of R^{n} by the pieces is not decided ({len(cells.undecided)} sign systems of "
+        return False, (f"the cover of {real_space(n)} by the pieces is not decided ({len(cells.undecided)} sign systems of "
                        "the walls undecided)")
     return True, ""

@@ -47,6 +47,7 @@ from .maxmin import MaxMin
 from ..semialg.convert import change_ring
 from ..checks import FAILED, PASSED, UNDECIDED, Check, Proof
 from ..rationals import to_rational
+from ..latex_names import real_space
 
 __all__ = ["verify_realization", "compile_realization", "RegionVerdict"]
 
@@ -239,7 +240,7 @@ def verify_realization(realization, target: Any, *, points: int = 32, seed: int 
     sample = _points_check(realization, target, target_vars, points, seed)
     stats = dict(regions=len(spline), compile_seconds=t1 - t0, region_seconds=t2 - t1,
                  point_seconds=time.perf_counter() - t2)
-    where = "the closure of its cells" if isinstance(target, CPWL) else f"R^{len(target_vars)}"
+    where = "the closure of its cells" if isinstance(target, CPWL) else real_space(len(target_vars))
     return Proof(f"embed → encoder → readout equals the {type(target).__name__} on {where}",
                  (_compile_check(spline), regions, sample), complete=spline.complete, stats=stats)
 

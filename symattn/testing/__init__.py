@@ -16,7 +16,7 @@ True
 >>> assert_spline_equal(relu, [(x < 0, 0), (x > 0, 2 * x)], n=1)    # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-symattn.proofs.errors.ProofError: the model FeedForward on 1 token(s) = 2 given pieces on R^1 (...) is false
+symattn.proofs.errors.ProofError: the model FeedForward on 1 token(s) = 2 given pieces on ℝ¹ (...) is false
   a: the model FeedForward on 1 token(s)
   b: 2 given pieces
   (a region of a meets region 1 of b with other values)

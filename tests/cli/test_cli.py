@@ -82,7 +82,7 @@ def test_compile_writes_what_it_is_asked(model_file, tmp_path):
     result = run("compile", model_file.name, "--json", "out/s.json", "--latex", "out/s.tex", "--plot", "out/s.png",
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("spline f: R^(1×2) -> R^(1×1), 7 pieces, degree 1, complete")
+    assert result.stdout.startswith("spline f: ℝ¹ˣ² → ℝ¹ˣ¹, 7 pieces, degree 1, complete")
     assert "out/s.json" in result.stdout and (tmp_path / "out/s.png").exists()
     assert len(symattn.Spline.from_json(tmp_path / "out/s.json")) == 7
     assert "\\begin{cases}" in (tmp_path / "out/s.tex").read_text()

@@ -43,7 +43,7 @@ def test_spline_is_a_cases_block_per_entry(absolute):
 
 
 def test_spline_text(absolute):
-    assert str(absolute) == ("spline f: R^(1×1) -> R^(1×1), 2 pieces, degree 1, complete\n"
+    assert str(absolute) == ("spline f: ℝ¹ˣ¹ → ℝ¹ˣ¹, 2 pieces, degree 1, complete\n"
                              "piece 0: x[0,0] > 0\n  f = x[0,0]\n"
                              "piece 1: x[0,0] < 0\n  f = -x[0,0]")
 
@@ -189,3 +189,30 @@ def test_realize_objects_have_formatters_ready():
     proof_tex = formatter_for(type(proof), LATEX)(proof, printer)
     assert proof_tex.startswith("\\begin{aligned}[t]\n&\\textbf{PROVED}\\text{: ")
     assert proof_tex.count("[\\text{passed}]") == len(proof.checks)
+
+
+def test_a_document_names_its_model_and_how_it_was_compiled_and_says_where_it_cuts():
+    from symattn.export.document import latex_document
+    from symattn.nn import EncoderBlock
+
+    block = EncoderBlock(Attention([[1, 0], [1, -1]], [[0, 1], [1, 1]], [[1, "1/2"], [0, -1]]),
+                         FeedForward([[1, -1], [1, 1]], [0, 1], [[1, 0], [0, 1]], None))
+    s = symattn.compile(block, n=2)
+    body = latex_document(s, standalone=False, max_pieces=5)
+    first = body.split("\n\n")[1]
+    assert "the model EncoderBlock (modules attn: Attention, ffn: FeedForward)" in first
+    assert r"$X \in \mathbb{R}^{2 \times 2}$" in first and "compiled by symattn" in first and " s;" in first
+    assert "complete: every other sign pattern was proven empty" in first
+    assert f"The other {len(s) - 5} pieces" in body and f"pieces 5 to {len(s) - 1}" in body
+    simple = latex_document(s, standalone=False, max_pieces=5, simplify=True)
+    assert "simplified" in simple.split("\n\n")[1]
+
+
+def test_compact_latex_breaks_lines_for_a_column():
+    from symattn.export.latex import COMPACT_WIDTH, visual_width
+
+    s = symattn.compile(Attention([[1, 0], [1, -1]], [[0, 1], [1, 1]], [[1, 2], [0, -1]]), n=2)
+    wide, narrow = symattn.to_latex(s), symattn.to_latex(s, compact=True)
+    assert max(map(visual_width, narrow.splitlines())) < max(map(visual_width, wide.splitlines()))
+    assert all(visual_width(line) <= 2 * COMPACT_WIDTH for line in narrow.splitlines()[1:])
+    assert "newcommand" not in wide + narrow
