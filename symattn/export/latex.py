@@ -31,6 +31,8 @@ from typing import Any, Iterator, Sequence
 
 import sympy
 
+from ..latex_names import latex_name
+
 __all__ = [
     "LatexOptions", "options", "latex_options", "to_latex", "visual_width", "lines_block",
     "broken_sum", "sum_lines", "condition", "condition_lines", "conjunction", "conjunction_lines",
@@ -97,6 +99,11 @@ def to_latex(obj: Any, *, max_pieces: int | None = None, width: int | None = Non
         width = COMPACT_WIDTH
     if simplify:
         obj = obj.simplify()
+    if isinstance(obj, (sympy.Basic, sympy.MatrixBase)) and "symbol_names" not in settings:
+        # plain sympy output (as_expr(), a piece's value) gets the same x_{i,j} names as symattn's objects
+        names = {s: n for s in obj.free_symbols if isinstance(s, sympy.Symbol) and (n := latex_name(s))}
+        if names:
+            settings["symbol_names"] = names
     changes = {k: v for k, v in (("max_pieces", max_pieces), ("width", width)) if v is not None}
     with latex_options(**changes):
         return sympy.latex(obj, **settings)

@@ -216,3 +216,10 @@ def test_compact_latex_breaks_lines_for_a_column():
     assert max(map(visual_width, narrow.splitlines())) < max(map(visual_width, wide.splitlines()))
     assert all(visual_width(line) <= 2 * COMPACT_WIDTH for line in narrow.splitlines()[1:])
     assert "newcommand" not in wide + narrow
+
+
+def test_plain_sympy_output_prints_indexed_variables_like_the_rest():
+    s = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2)
+    tex = symattn.to_latex(s.as_expr()[0, 0])
+    assert "x_{0,0}^{3}" in tex and "x[0,0]" not in tex
+    assert symattn.to_latex(sympy.Symbol("a") * input_symbol("x", 1, 0)) == "a x_{1,0}"
