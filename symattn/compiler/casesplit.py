@@ -41,6 +41,7 @@ from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
 from ..interpret.matrix_rules import MatrixRules
 from ..semialg.pool import SamplePool
+from .limits import check_limits, seconds_of
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
@@ -49,20 +50,33 @@ __all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece"]
 
 @dataclass(frozen=True)
 class Budget:
-    """Limits of a compile: wall-clock ``seconds`` and number of ``regions``.
+    """Limits of a compile: wall-clock ``seconds``, number of ``regions`` and ``memory`` in bytes.
 
-    When either runs out the compile stops and returns what it found,
-    flagged incomplete, with the unexplored branches in ``undecided``.
+    When the time or the regions run out the compile stops and returns what
+    it found, flagged incomplete, with the unexplored branches in
+    ``undecided``.  ``memory`` (default
+    :data:`~symattn.compiler.resources.MEMORY_LIMIT`) is checked before the
+    compile starts.  Seconds and regions are ≥ 0 (0 stops at once), memory
+    ≥ 1; anything else is an :class:`~symattn.errors.InputError`.
+
+    >>> Budget.of(-5)
+    Traceback (most recent call last):
+    ...
+    symattn.errors.InputError: budget: seconds must be a number ≥ 0, got -5.0
     """
 
     seconds: float | None = None
     regions: int | None = None
+    memory: int | None = None
+
+    def __post_init__(self) -> None:
+        check_limits(self.seconds, self.regions, self.memory)
 
     @classmethod
     def of(cls, budget: "Budget | float | int | None") -> "Budget":
         if budget is None or isinstance(budget, Budget):
             return budget or cls()
-        return cls(seconds=float(budget))
+        return cls(seconds=seconds_of(budget))
 
 
 @dataclass(frozen=True)
