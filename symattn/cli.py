@@ -4,7 +4,7 @@
   trace, evaluate, compile, then write ``.json``, ``.tex`` and ``.png``
   files into ``./symattn-demo/`` (and, with :mod:`symattn.realize`, build
   the hat function's encoder and prove it);
-* ``symattn compile MODEL.json [--n N] [--m M] [--latex F] [--plot F] [--json F] [--budget S]``;
+* ``symattn compile MODEL.json [--n N] [--m M] [--latex F] [--plot F] [--json F] [--budget S] [--memory MiB]``;
 * ``symattn info MODEL.json``: the model, its weights and its graph;
 * ``symattn realize CERT.json [--json F] [--latex F]``: an encoder from a
   max–min certificate, with its proof.
@@ -59,6 +59,14 @@ def _summary(spline, show: int) -> str:
         return str(spline)
 
 
+def _budget(args: argparse.Namespace):
+    """The compile's :class:`~symattn.Budget` from ``--budget`` (seconds) and ``--memory`` (MiB)."""
+    from .compiler import Budget
+
+    memory = None if args.memory is None else int(args.memory * 2**20)
+    return Budget(seconds=args.budget, memory=memory)
+
+
 def _compile(model, budget, progress, n: int | None = None, m: int | None = None):
     """Compile a model (or a traced graph); a model too large says which token counts fit."""
     from .compiler import compile
@@ -111,7 +119,7 @@ def _demo(args: argparse.Namespace) -> int:
     X = sympy.Matrix(DEFAULT_INPUT)
     print(f"exact output at X = {X.tolist()}: {model(X).tolist()}")
     print()
-    spline = _compile(graph, args.budget, args.progress)
+    spline = _compile(graph, _budget(args), args.progress)
     print(f"compiled: {len(spline)} regions, degree {spline.degree}, "
           f"{'complete (every other sign pattern proven empty)' if spline.complete else 'INCOMPLETE'}, "
           f"{len(spline.undecided)} undecided, {len(spline.merge())} distinct pieces, "
@@ -204,7 +212,7 @@ def _compile_command(args: argparse.Namespace) -> int:
 
     doc = _load(args.model)
     graph = _traced(doc, args.n, args.m)
-    spline = _compile(doc.model, args.budget, args.progress, *_tokens(doc, args.n, args.m))
+    spline = _compile(doc.model, _budget(args), args.progress, *_tokens(doc, args.n, args.m))
     print(_summary(spline, args.show))
     if args.json or args.latex or args.plot:
         print("writing:")
@@ -281,6 +289,17 @@ def _seconds(text: str) -> float:
     return float(text)
 
 
+def _mebibytes(text: str) -> float:
+    """``--memory``: a positive number of MiB."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 1 / 2**20:
+        raise argparse.ArgumentTypeError(f"is a memory limit in MiB, a positive number, got {text!r}")
+    return value
+
+
 def _count(text: str) -> int:
     """``--n``, ``--m``, ``--show``: a positive whole number."""
     try:
@@ -294,6 +313,8 @@ def _count(text: str) -> int:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=_seconds, default=None, help="compile time limit in seconds (a number ≥ 0)")
+    p.add_argument("--memory", type=_mebibytes, default=None,
+                   help="compile memory limit in MiB (default 1024); larger models are refused before they start")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the compile status line (default: only in a terminal)")
 

@@ -32,7 +32,7 @@ many tokens do fit.
 >>> plan_pool(estimate_cost(attention.trace(n=3000)))
 Traceback (most recent call last):
 ...
-symattn.errors.ResourceError: the graph of 3000×1 input(s): the case split needs about 1.73 PiB (18,012,001 polynomial entries in 3,000 variables, 9,000,000 ReLU entries) and the memory limit is 1 GiB; use fewer tokens or raise the limit with Budget(memory=...)
+symattn.errors.ResourceError: the graph of 3000×1 input(s): the case split needs about 1.73 PiB (18,012,001 polynomial entries in 3,000 variables, 9,000,000 ReLU entries) and the memory limit is 1 GiB; use fewer tokens or raise the limit (Budget(memory=...), or --memory)
 >>> fitting_tokens(attention, {"x": 3000})
 'n ≤ 81 fits'
 """
@@ -160,7 +160,7 @@ def plan_pool(cost: Cost, samples: int | None = None, memory: int | None = None)
             cost.describe(),
             f"the case split needs about {format_bytes(walk)} ({cost.entries:,} polynomial entries in "
             f"{cost.variables:,} variables, {cost.relu_entries:,} ReLU entries) and the memory limit is {format_bytes(limit)}; use fewer tokens "
-            "or raise the limit with Budget(memory=...)", needed=walk, limit=limit)
+            "or raise the limit (Budget(memory=...), or --memory)", needed=walk, limit=limit)
     room = (limit - walk) // (cost.pool_bytes(1))
     if samples is not None:
         if samples > room:

@@ -44,6 +44,8 @@ def refused(capsys, *argv: str) -> str:
     (("--n", "0"), "argument --n: must be a positive whole number, got '0'"),
     (("--n", "-3"), "argument --n: must be a positive whole number, got '-3'"),
     (("--show", "two"), "argument --show: must be a positive whole number, got 'two'"),
+    (("--memory", "0"), "argument --memory: is a memory limit in MiB, a positive number, got '0'"),
+    (("--memory", "lots"), "argument --memory: is a memory limit in MiB, a positive number, got 'lots'"),
 ])
 def test_meaningless_numbers_on_the_command_line_are_refused(tmp_path, capsys, argv, message):
     path = model_file(tmp_path, n=2)
@@ -55,6 +57,14 @@ def test_a_compile_too_large_for_memory_is_one_line_saying_what_fits(tmp_path, c
     line = refused(capsys, "compile", str(path), "--n", "3000", "--budget", "20")
     assert line.startswith("symattn: error: Attention at n=3000: the case split needs about")
     assert line.endswith("n ≤ 81 fits")
+
+
+def test_the_memory_limit_is_the_one_given(tmp_path, capsys):
+    path = model_file(tmp_path, n=20)
+    line = refused(capsys, "compile", str(path), "--memory", "1")
+    assert "the memory limit is 1 MiB" in line and line.endswith("n ≤ 13 fits")   # 1,030,000 bytes at n=13
+    assert main(["compile", str(path), "--memory", "8", "--budget", "0"]) == 3     # fits: runs, stops at once
+    capsys.readouterr()
 
 
 def test_a_file_with_a_hundred_thousand_tokens_exits_2_without_growing(tmp_path):
