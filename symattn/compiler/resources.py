@@ -18,8 +18,8 @@ Three things grow with the model:
 :func:`plan_pool` turns those figures into a pool size that fits next to
 the case split within the memory limit (:attr:`Budget.memory
 <symattn.compiler.casesplit.Budget>`, default :data:`MEMORY_LIMIT`), and
-refuses with :class:`~symattn.errors.ResourceError` when even the case
-split's lower bound does not fit.  :func:`fitting_tokens` then says how
+refuses with :class:`~symattn.errors.ResourceError` when the case split
+and the smallest pool do not fit.  :func:`fitting_tokens` then says how
 many tokens do fit.
 
 >>> from symattn.nn import Attention
@@ -47,6 +47,8 @@ import sympy
 from ..errors import ResourceError
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
+from ..nn.base import Module
+from ..nn.trace import trace
 
 __all__ = ["MEMORY_LIMIT", "MIN_POOL", "Cost", "estimate_cost", "default_samples", "plan_pool",
            "fitting_tokens", "format_bytes"]
@@ -99,6 +101,10 @@ class Cost:
     def pool_bytes(self, points: int) -> int:
         """The memory of a pool of ``points`` points over these variables."""
         return points * max(self.variables, 1) * POOL_BYTES_PER_CELL
+
+    def fits(self, limit: int) -> bool:
+        """Whether the case split and the smallest pool fit in ``limit`` bytes."""
+        return self.walk_bytes + self.pool_bytes(MIN_POOL) <= limit
 
     def describe(self) -> str:
         shapes = ", ".join(f"{r}×{c}" for r, c in self.inputs)
@@ -155,12 +161,13 @@ def plan_pool(cost: Cost, samples: int | None = None, memory: int | None = None)
     """
     limit = MEMORY_LIMIT if memory is None else memory
     walk = cost.walk_bytes
-    if walk + cost.pool_bytes(MIN_POOL) > limit:
+    if not cost.fits(limit):
         raise ResourceError(
             cost.describe(),
             f"the case split needs about {format_bytes(walk)} ({cost.entries:,} polynomial entries in "
-            f"{cost.variables:,} variables, {cost.relu_entries:,} ReLU entries) and the memory limit is {format_bytes(limit)}; use fewer tokens "
-            "or raise the limit (Budget(memory=...), or --memory)", needed=walk, limit=limit)
+            f"{cost.variables:,} variables, {cost.relu_entries:,} ReLU entries) and the memory limit is "
+            f"{format_bytes(limit)}; use fewer tokens or raise the limit (Budget(memory=...), or --memory)",
+            needed=walk, limit=limit)
     room = (limit - walk) // (cost.pool_bytes(1))
     if samples is not None:
         if samples > room:
@@ -174,15 +181,12 @@ def plan_pool(cost: Cost, samples: int | None = None, memory: int | None = None)
     return max(MIN_POOL, min(default_samples(cost.relu_entries), share, room))
 
 
-def _fits(model, counts: Mapping[str, int], memory: int) -> bool:
-    from ..nn.trace import trace
-
-    cost = estimate_cost(trace(model, n=counts.get("n"), m=counts.get("m")))
-    return cost.walk_bytes + cost.pool_bytes(MIN_POOL) <= memory
+def _fits(model: Module, counts: Mapping[str, int], memory: int) -> bool:
+    return estimate_cost(trace(model, n=counts.get("n"), m=counts.get("m"))).fits(memory)
 
 
-def fitting_tokens(model, counts: Mapping[str, int], memory: int | None = None) -> str:
-    """Which token counts fit, as a phrase: ``'n ≤ 382 fits'`` (the others held fixed).
+def fitting_tokens(model: Module, counts: Mapping[str, int], memory: int | None = None) -> str:
+    """Which token counts fit, as a phrase: ``'n ≤ 81 fits'`` (the others held fixed).
 
     ``counts`` are the token counts of the refused trace, by input name
     (``x``/``z`` are counted by ``n``, ``y`` by ``m``).  Each count is
