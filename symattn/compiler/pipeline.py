@@ -98,23 +98,21 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     """Case-split a traced graph into its exact :class:`~symattn.spline.Spline`.
 
     ``substitution`` maps input variables to affine expressions in new
-    variables (or constants) and parameters to exact values.  The memory the
-    compile needs is estimated first (:mod:`symattn.compiler.resources`):
-    the sample pool is scaled down to fit, and a graph that cannot fit
-    raises :class:`~symattn.errors.ResourceError` before anything large is
-    allocated.
+    variables (or constants) and parameters to exact values.
     """
     graph.lint()
     check_spline_ops(graph)
     budget = Budget.of(budget)
     substitution = dict(substitution or {})
+    # the memory is estimated before anything large is allocated: the pool is
+    # scaled to fit, and a graph that cannot fit raises ResourceError
     samples = plan_pool(estimate_cost(graph, substitution), samples, budget.memory)
     params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
     pool = SamplePool.random(ring, samples, seed=seed)
     oracles = [oracle] if oracle is not None else [
         Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
-    splitter = CaseSplitter(ring, oracles, pool, budget, progress, params=params)
+    splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
     result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)

@@ -58,6 +58,14 @@ def parse_exact(text: str, symbols: Mapping[str, sympy.Symbol],
     return _Reader(text.strip(), symbols, new_symbol, allow_sqrt).read(tree.body)
 
 
+def _check_literal(literal: str) -> None:
+    """Refuse a number literal that is not a decimal (``0x10``, ``0b1``): only decimals are exact text."""
+    try:
+        Fraction(literal)
+    except ValueError:
+        raise ValueError(f"{literal!r} is not a decimal number such as '3', '0.25' or '1e-3'") from None
+
+
 class _Reader:
     def __init__(self, text, symbols, new_symbol, allow_sqrt) -> None:
         self.text, self.symbols, self.new_symbol, self.allow_sqrt = text, symbols, new_symbol, allow_sqrt
@@ -66,16 +74,14 @@ class _Reader:
         method = getattr(self, "read_" + type(node).__name__, None)
         if method is None:
             raise ValueError(f"{ast.get_source_segment(self.text, node)!r} is not allowed here")
+        if isinstance(node, ast.Constant):
+            _check_literal(ast.get_source_segment(self.text, node))
         return method(node)
 
     def read_Constant(self, node: ast.Constant) -> sympy.Expr:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ValueError(f"{node.value!r} is not a number")
-        literal = ast.get_source_segment(self.text, node)
-        try:
-            f = Fraction(literal)  # the literal as written, exactly
-        except ValueError:
-            raise ValueError(f"{literal!r} is not a decimal number such as '3', '0.25' or '1e-3'") from None
+        f = Fraction(ast.get_source_segment(self.text, node))  # the literal as written, exactly
         return sympy.Rational(f.numerator, f.denominator)
 
     def read_UnaryOp(self, node: ast.UnaryOp) -> sympy.Expr:
