@@ -17,8 +17,8 @@ from ..semialg.oracle import Oracle
 from ..semialg.poly import polynomial_ring
 from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
-from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 from ..semialg.pool import SamplePool
+from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 
 __all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
 
