@@ -41,7 +41,7 @@ from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
 from ..interpret.matrix_rules import MatrixRules
 from ..semialg.pool import SamplePool
-from .limits import check_limits, seconds_of
+from .limits import MemoryWatch, check_limits, seconds_of
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
@@ -52,12 +52,13 @@ __all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece"]
 class Budget:
     """Limits of a compile: wall-clock ``seconds``, number of ``regions`` and ``memory`` in bytes.
 
-    When the time or the regions run out the compile stops and returns what
-    it found, flagged incomplete, with the unexplored branches in
-    ``undecided``.  ``memory`` (default
-    :data:`~symattn.compiler.resources.MEMORY_LIMIT`) is checked before the
-    compile starts.  Seconds and regions are ≥ 0 (0 stops at once), memory
-    ≥ 1; anything else is an :class:`~symattn.errors.InputError`.
+    When any of them runs out the compile stops and returns what it found,
+    flagged incomplete, with the unexplored branches in ``undecided``.
+    ``memory`` (default :data:`~symattn.compiler.limits.MEMORY_LIMIT`) is
+    checked against an estimate before the compile starts and against the
+    growth of resident memory while it runs.  Seconds and regions are ≥ 0
+    (0 stops at once), memory ≥ 1; anything else is an
+    :class:`~symattn.errors.InputError`.
 
     >>> Budget.of(-5)
     Traceback (most recent call last):
@@ -148,6 +149,7 @@ class CaseSplitter(MatrixRules):
         self.result = SplitResult()
         self.start = time.monotonic()
         self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
+        self.memory = MemoryWatch(self.budget.memory)
         self.exhausted = False
         self.queues: list[deque[tuple[tuple[Condition, ...], _State, Callable]]] = [deque() for _ in self.oracles]
         root = _State((), {}, self.pool.all(), ())
@@ -175,6 +177,8 @@ class CaseSplitter(MatrixRules):
             if b.regions is not None and len(self.result.pieces) >= b.regions:
                 self.exhausted = True
             elif self.deadline is not None and time.monotonic() > self.deadline:
+                self.exhausted = True
+            elif self.memory.exceeded():
                 self.exhausted = True
         return self.exhausted
 

@@ -1,4 +1,6 @@
-"""The checks a compile's limits pass: time and regions are not negative, memory is positive.
+"""A compile's limits: the checks they pass, and the watch that keeps the memory one.
+
+Time and regions are not negative, memory is positive.
 
 A limit of 0 seconds or 0 regions stops the compile at once (the result is
 flagged incomplete); a negative or NaN limit, or one that is no number, is
@@ -16,11 +18,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["check_limits", "seconds_of"]
+__all__ = ["check_limits", "seconds_of", "MEMORY_LIMIT", "MemoryWatch", "resident_bytes"]
+
+#: the default memory limit of one compile, in bytes
+MEMORY_LIMIT = 1 << 30
 
 
 def seconds_of(value: Any) -> float:
@@ -43,3 +49,40 @@ def check_limits(seconds: Any, regions: Any, memory: Any) -> None:
         if count is not None and (isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < least):
             what = "a whole number of bytes ≥ 1" if name == "memory" else "a whole number ≥ 0"
             raise InputError("budget", f"{name} must be {what}, got {count!r}")
+
+
+def resident_bytes() -> int | None:
+    """The process's resident memory now (from ``/proc/self/statm``), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+class MemoryWatch:
+    """Whether resident memory has grown by more than ``limit`` bytes since the watch was made.
+
+    The case split asks before every branch it enters; memory is read only
+    every ``every`` questions.  Where resident memory cannot be read
+    (no ``/proc``), the watch never fires and only the estimate made before
+    the compile holds.
+
+    >>> watch = MemoryWatch(2**40, every=1)
+    >>> watch.exceeded()
+    False
+    """
+
+    def __init__(self, limit: int | None = None, every: int = 32) -> None:
+        self.limit = MEMORY_LIMIT if limit is None else limit
+        self.every, self.calls = every, 0
+        self.start = resident_bytes()
+
+    def exceeded(self) -> bool:
+        if self.start is None:
+            return False
+        self.calls += 1
+        if self.calls % self.every:
+            return False
+        now = resident_bytes()
+        return now is not None and now - self.start > self.limit

@@ -5,36 +5,37 @@ Three things grow with the model:
 * the case split holds every entry of every graph node as an exact
   polynomial.  A sparse polynomial stores one exponent tuple per term, as
   long as the ring has generators, so a single entry costs at least
-  ``8 · variables`` bytes plus the dictionary and coefficient around it;
-* the walk down one branch decides the entries of a ReLU node one at a
-  time, and each level keeps the values and signs decided so far (two
-  tuples of its depth, 8 bytes per entry and level) and, where the entry
-  split, its conditions and decided walls.  Measured on attention, where
-  about half the entries split, that is 16 bytes per entry and level, 24
-  resident with the allocator's overhead: a ReLU node of R entries holds
-  about ``24 R²`` bytes when its last entry is decided;
+  ``8 · variables`` bytes plus the dictionary and coefficient around it.
+  This is certain, whatever the model's walls;
+* the walk down one branch keeps, for every entry that split, the values,
+  signs and conditions decided so far.  How many entries split depends on
+  the walls, so this is an estimate: on attention, where about half the
+  entries split, about ``24 R²`` resident bytes for a ReLU node of R
+  entries;
 * the sample pool holds one integer per (point, variable).
 
-:func:`plan_pool` turns those figures into a pool size that fits next to
-the case split within the memory limit (:attr:`Budget.memory
-<symattn.compiler.casesplit.Budget>`, default :data:`MEMORY_LIMIT`), and
-refuses with :class:`~symattn.errors.ResourceError` when the case split
-and the smallest pool do not fit.  :func:`fitting_tokens` then says how
-many tokens do fit.
+:func:`plan_pool` refuses with :class:`~symattn.errors.ResourceError` a
+graph whose polynomials and smallest pool cannot fit in the memory limit
+(:attr:`Budget.memory <symattn.compiler.casesplit.Budget>`, default
+:data:`~symattn.compiler.limits.MEMORY_LIMIT`), and otherwise scales the
+pool to fit next to the whole estimate.  :func:`fitting_tokens` says how
+many tokens do fit.  While the compile runs,
+:class:`~symattn.compiler.limits.MemoryWatch` stops it (incomplete, like a
+time budget) when resident memory has grown by more than the limit.
 
 >>> from symattn.nn import Attention
 >>> attention = Attention([[1]], [[1]], [[1]])
 >>> cost = estimate_cost(attention.trace(n=60))
->>> cost.variables, cost.relu_entries, format_bytes(cost.walk_bytes)
-(60, 3600, '304 MiB')
+>>> cost.variables, cost.relu_entries, format_bytes(cost.held_bytes), format_bytes(cost.walk_bytes)
+(60, 3600, '6.24 MiB', '304 MiB')
 >>> plan_pool(cost), default_samples(cost.relu_entries)      # the pool scaled down to fit
 (186413, 262144)
 >>> plan_pool(estimate_cost(attention.trace(n=3000)))
 Traceback (most recent call last):
 ...
-symattn.errors.ResourceError: the graph of 3000×1 input(s): the case split needs about 1.73 PiB (18,012,001 polynomial entries in 3,000 variables, 9,000,000 ReLU entries) and the memory limit is 1 GiB; use fewer tokens or raise the limit (Budget(memory=...), or --memory)
+symattn.errors.ResourceError: the graph of 3000×1 input(s): its 18,012,001 polynomial entries in 3,000 variables need at least 409 GiB and the memory limit is 1 GiB; use fewer tokens or raise the limit (Budget(memory=...), or --memory)
 >>> fitting_tokens(attention, {"x": 3000})
-'n ≤ 81 fits'
+'n ≤ 389 fits'
 """
 
 from __future__ import annotations
@@ -46,15 +47,13 @@ import sympy
 
 from ..errors import ResourceError
 from ..graph import nodes as N
+from .limits import MEMORY_LIMIT
 from ..graph.graph import ExpressionGraph
 from ..nn.base import Module
 from ..nn.trace import trace
 
 __all__ = ["MEMORY_LIMIT", "MIN_POOL", "Cost", "estimate_cost", "default_samples", "plan_pool",
            "fitting_tokens", "format_bytes"]
-
-#: the default memory limit of one compile, in bytes
-MEMORY_LIMIT = 1 << 30
 
 #: the smallest sample pool worth having; below it a compile is refused
 MIN_POOL = 256
@@ -93,18 +92,22 @@ class Cost:
     inputs: tuple[tuple[int, int], ...]
 
     @property
+    def held_bytes(self) -> int:
+        """A lower bound on the case split's memory: one single-term polynomial per entry."""
+        return self.entries * (8 * max(self.variables, 1) + ENTRY_OVERHEAD)
+
+    @property
     def walk_bytes(self) -> int:
-        """The case split's memory: one single-term polynomial per entry, and one branch walked to its end."""
-        return (self.entries * (8 * max(self.variables, 1) + ENTRY_OVERHEAD)
-                + BRANCH_BYTES * self.relu_squares + FRAME_BYTES * self.relu_entries)
+        """An estimate of the case split's memory: the polynomials, and one branch walked to its end."""
+        return self.held_bytes + BRANCH_BYTES * self.relu_squares + FRAME_BYTES * self.relu_entries
 
     def pool_bytes(self, points: int) -> int:
         """The memory of a pool of ``points`` points over these variables."""
         return points * max(self.variables, 1) * POOL_BYTES_PER_CELL
 
     def fits(self, limit: int) -> bool:
-        """Whether the case split and the smallest pool fit in ``limit`` bytes."""
-        return self.walk_bytes + self.pool_bytes(MIN_POOL) <= limit
+        """Whether the polynomials and the smallest pool fit in ``limit`` bytes."""
+        return self.held_bytes + self.pool_bytes(MIN_POOL) <= limit
 
     def describe(self) -> str:
         shapes = ", ".join(f"{r}×{c}" for r, c in self.inputs)
@@ -154,22 +157,21 @@ def format_bytes(count: int) -> str:
 def plan_pool(cost: Cost, samples: int | None = None, memory: int | None = None) -> int:
     """How many sample points to draw: ``samples`` (or the default), within ``memory`` bytes.
 
-    The default pool is scaled down to what fits next to the case split
-    (at most a quarter of the limit, at least :data:`MIN_POOL` points).
-    An explicit ``samples`` is never scaled: if it does not fit it is
-    refused, and so is a graph whose case split alone does not fit.
+    The default pool is scaled down to what fits next to the case split's
+    estimate (at most a quarter of the limit, at least :data:`MIN_POOL`
+    points).  An explicit ``samples`` is never scaled: if it does not fit
+    next to the polynomials it is refused, and so is a graph whose
+    polynomials and smallest pool do not fit.
     """
     limit = MEMORY_LIMIT if memory is None else memory
-    walk = cost.walk_bytes
     if not cost.fits(limit):
         raise ResourceError(
             cost.describe(),
-            f"the case split needs about {format_bytes(walk)} ({cost.entries:,} polynomial entries in "
-            f"{cost.variables:,} variables, {cost.relu_entries:,} ReLU entries) and the memory limit is "
-            f"{format_bytes(limit)}; use fewer tokens or raise the limit (Budget(memory=...), or --memory)",
-            needed=walk, limit=limit)
-    room = (limit - walk) // (cost.pool_bytes(1))
+            f"its {cost.entries:,} polynomial entries in {cost.variables:,} variables need at least "
+            f"{format_bytes(cost.held_bytes)} and the memory limit is {format_bytes(limit)}; use fewer tokens "
+            "or raise the limit (Budget(memory=...), or --memory)", needed=cost.held_bytes, limit=limit)
     if samples is not None:
+        room = (limit - cost.held_bytes) // cost.pool_bytes(1)
         if samples > room:
             raise ResourceError(
                 cost.describe(),
@@ -177,6 +179,7 @@ def plan_pool(cost: Cost, samples: int | None = None, memory: int | None = None)
                 f"{format_bytes(cost.pool_bytes(samples))}; at most {room:,} points fit in the memory limit "
                 f"of {format_bytes(limit)}", needed=cost.pool_bytes(samples), limit=limit)
         return samples
+    room = (limit - cost.walk_bytes) // cost.pool_bytes(1)
     share = limit // POOL_SHARE // cost.pool_bytes(1)
     return max(MIN_POOL, min(default_samples(cost.relu_entries), share, room))
 
@@ -186,7 +189,7 @@ def _fits(model: Module, counts: Mapping[str, int], memory: int) -> bool:
 
 
 def fitting_tokens(model: Module, counts: Mapping[str, int], memory: int | None = None) -> str:
-    """Which token counts fit, as a phrase: ``'n ≤ 81 fits'`` (the others held fixed).
+    """Which token counts fit, as a phrase: ``'n ≤ 389 fits'`` (the others held fixed).
 
     ``counts`` are the token counts of the refused trace, by input name
     (``x``/``z`` are counted by ``n``, ``y`` by ``m``).  Each count is

@@ -55,14 +55,15 @@ def test_meaningless_numbers_on_the_command_line_are_refused(tmp_path, capsys, a
 def test_a_compile_too_large_for_memory_is_one_line_saying_what_fits(tmp_path, capsys):
     path = model_file(tmp_path, n=2)
     line = refused(capsys, "compile", str(path), "--n", "3000", "--budget", "20")
-    assert line.startswith("symattn: error: Attention at n=3000: the case split needs about")
-    assert line.endswith("n ≤ 81 fits")
+    assert line.startswith("symattn: error: Attention at n=3000: its 18,012,001 polynomial entries")
+    assert line.endswith("n ≤ 389 fits")
 
 
 def test_the_memory_limit_is_the_one_given(tmp_path, capsys):
-    path = model_file(tmp_path, n=20)
+    path = model_file(tmp_path, n=40)
     line = refused(capsys, "compile", str(path), "--memory", "1")
-    assert "the memory limit is 1 MiB" in line and line.endswith("n ≤ 13 fits")   # 1,030,000 bytes at n=13
+    # (2n² + 4n + 1)(8n + 400) + 256 · 24n bytes: 1,045,600 at n = 26, 1,131,160 at n = 27
+    assert "the memory limit is 1 MiB" in line and line.endswith("n ≤ 26 fits")
     assert main(["compile", str(path), "--memory", "8", "--budget", "0"]) == 3     # fits: runs, stops at once
     capsys.readouterr()
 
@@ -77,7 +78,7 @@ def test_a_file_with_a_hundred_thousand_tokens_exits_2_without_growing(tmp_path)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
-    assert "Attention at n=100000" in lines[0] and "n ≤ 81 fits" in lines[0]
+    assert "Attention at n=100000" in lines[0] and "n ≤ 389 fits" in lines[0]
 
 
 def test_the_token_hint_appears_only_when_the_count_is_missing(tmp_path, capsys):

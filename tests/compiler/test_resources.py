@@ -28,14 +28,15 @@ def attention_entries(n: int) -> int:
     return n + 1 + n + n + n * n + n * n + n
 
 
-def walk_estimate(n: int) -> int:
-    """Every entry a one-term polynomial in n variables; the n² ReLU entries decided one by one on a branch.
+def held(n: int) -> int:
+    """The certain part: every entry a one-term polynomial, 8n + 400 bytes in n variables."""
+    return attention_entries(n) * (8 * n + 400)
 
-    The estimate's terms, written out for this model: 8n + 400 bytes per entry,
-    24 bytes per ReLU entry and level of the branch, a 400-byte frame per level.
-    """
+
+def walk_estimate(n: int) -> int:
+    """The estimate: also 24 bytes per ReLU entry and level of a branch, a 400-byte frame per level."""
     relu = n * n
-    return attention_entries(n) * (8 * n + 400) + 24 * relu * relu + 400 * relu
+    return held(n) + 24 * relu * relu + 400 * relu
 
 
 @pytest.mark.parametrize("n", [1, 7, 300, 3000])
@@ -54,12 +55,13 @@ def test_three_thousand_tokens_are_refused_at_once_saying_what_fits():
     tracemalloc.stop()
     assert elapsed < 5 and peak < 50 * 2**20           # nothing large was allocated
     # the largest n whose lower bound fits next to the smallest pool, found by hand
-    fits = max(n for n in range(1, 1000) if walk_estimate(n) + MIN_POOL * n * 24 <= MEMORY_LIMIT)
-    assert fits == 81
+    fits = max(n for n in range(1, 1000) if held(n) + MIN_POOL * n * 24 <= MEMORY_LIMIT)
+    assert fits == 389
     message = str(info.value)
-    assert message.startswith("Attention at n=3000: the case split needs about")
+    assert message.startswith("Attention at n=3000: its 18,012,001 polynomial entries in 3,000 variables "
+                              "need at least 409 GiB")
     assert f"n ≤ {fits} fits" in message and "memory limit is 1 GiB" in message
-    assert info.value.needed == walk_estimate(3000) and info.value.limit == MEMORY_LIMIT
+    assert info.value.needed == held(3000) and info.value.limit == MEMORY_LIMIT
 
 
 def test_the_default_pool_is_scaled_down_to_the_memory_limit():
@@ -74,7 +76,7 @@ def test_the_default_pool_is_scaled_down_to_the_memory_limit():
 
 def test_an_explicit_pool_that_cannot_fit_is_refused_not_scaled():
     cost = estimate_cost(ATTENTION.trace(n=40))
-    room = (MEMORY_LIMIT - walk_estimate(40)) // (40 * 24)
+    room = (MEMORY_LIMIT - held(40)) // (40 * 24)
     assert plan_pool(cost, samples=room) == room
     with pytest.raises(ResourceError, match=f"at most {room:,} points fit"):
         plan_pool(cost, samples=room + 1)
@@ -89,6 +91,39 @@ def test_a_huge_pool_is_refused_before_it_is_allocated():
     tracemalloc.stop()
     with pytest.raises(InputError, match="positive whole number of points"):
         SamplePool.random(ring, 0)
+
+
+def test_the_default_pool_leaves_room_for_the_estimated_walk():
+    cost = estimate_cost(ATTENTION.trace(n=80))
+    assert cost.walk_bytes == walk_estimate(80) and cost.held_bytes == held(80)
+    assert plan_pool(cost) == (MEMORY_LIMIT - walk_estimate(80)) // (80 * 24) < MEMORY_LIMIT // 4 // (80 * 24)
+    assert plan_pool(estimate_cost(ATTENTION.trace(n=200))) == MIN_POOL   # the estimate alone is over
+
+
+def test_the_compile_stops_when_resident_memory_grows_past_the_limit(monkeypatch):
+    from symattn.compiler import limits
+
+    model = Attention([[1, 2], [0, 1]], [[1, 0], [-1, 1]], [[1, 0], [0, 1]])
+    complete = symattn.compile(model, n=3, progress=False)
+    grown = iter(range(0, 10**15, 2**30))               # one more GiB at every reading
+    monkeypatch.setattr(limits, "resident_bytes", lambda: next(grown))
+    spline = symattn.compile(model, n=3, budget=Budget(memory=2**20), progress=False)
+    assert complete.complete and not spline.complete and spline.stats["exhausted"]
+    assert {u.reason for u in spline.undecided} <= {"not explored: budget exhausted",
+                                                   "not decided: budget exhausted"}
+    assert 0 < len(spline) < len(complete)
+
+
+def test_the_memory_watch_reads_this_process():
+    from symattn.compiler.limits import MemoryWatch, resident_bytes
+
+    before = resident_bytes()
+    assert before is None or before > 10 * 2**20                  # this interpreter, numpy and sympy
+    watch = MemoryWatch(4 * 2**20, every=1)
+    block = bytearray(64 * 2**20)                                 # 64 MiB, touched
+    block[::4096] = b"x" * len(block[::4096])
+    assert watch.exceeded() is (before is not None)
+    del block
 
 
 def test_small_models_keep_their_full_pool():
