@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test soak bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# the differential run in full: more than 10^4 random (model, point) pairs against the Fraction reference
+soak: $(VENV)/.installed
+	SYMATTN_SOAK=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fraction_reference.py \
+		-k every_component
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks

@@ -4,7 +4,7 @@
   trace, evaluate, compile, then write ``.json``, ``.tex`` and ``.png``
   files into ``./symattn-demo/`` (and, with :mod:`symattn.realize`, build
   the hat function's encoder and prove it);
-* ``symattn compile MODEL.json [--n N] [--m M] [--latex F] [--plot F] [--json F] [--budget S]``;
+* ``symattn compile MODEL.json [--n N] [--m M] [--latex F] [--plot F] [--json F] [--budget S] [--memory MiB]``;
 * ``symattn info MODEL.json``: the model, its weights and its graph;
 * ``symattn realize CERT.json [--json F] [--latex F]``: an encoder from a
   max–min certificate, with its proof.
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import SymattnError
+from .errors import InputError, SymattnError
 
 __all__ = ["main", "EXIT_OK", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
 
@@ -59,10 +59,19 @@ def _summary(spline, show: int) -> str:
         return str(spline)
 
 
-def _compile(graph, budget, progress):
-    from .compiler import compile_graph
+def _budget(args: argparse.Namespace):
+    """The compile's :class:`~symattn.Budget` from ``--budget`` (seconds) and ``--memory`` (MiB)."""
+    from .compiler import Budget
 
-    return compile_graph(graph, budget=budget, progress=progress)
+    memory = None if args.memory is None else int(args.memory * 2**20)
+    return Budget(seconds=args.budget, memory=memory)
+
+
+def _compile(model, budget, progress, n: int | None = None, m: int | None = None):
+    """Compile a model (or a traced graph); a model too large says which token counts fit."""
+    from .compiler import compile
+
+    return compile(model, n=n, m=m, budget=budget, progress=progress)
 
 
 def _incomplete_note(spline) -> str:
@@ -110,7 +119,7 @@ def _demo(args: argparse.Namespace) -> int:
     X = sympy.Matrix(DEFAULT_INPUT)
     print(f"exact output at X = {X.tolist()}: {model(X).tolist()}")
     print()
-    spline = _compile(graph, args.budget, args.progress)
+    spline = _compile(graph, _budget(args), args.progress)
     print(f"compiled: {len(spline)} regions, degree {spline.degree}, "
           f"{'complete (every other sign pattern proven empty)' if spline.complete else 'INCOMPLETE'}, "
           f"{len(spline.undecided)} undecided, {len(spline.merge())} distinct pieces, "
@@ -178,13 +187,24 @@ def _load(path: str):
     return load_model(path)
 
 
+def _tokens(doc, n: int | None, m: int | None) -> tuple[int | None, int | None]:
+    """The token counts: the command line's, else the file's."""
+    return (n if n is not None else doc.n), (m if m is not None else doc.m)
+
+
+def _missing_tokens(doc, n: int | None, m: int | None) -> bool:
+    """True when the model needs a token count that neither the command line nor the file gives."""
+    names = set(doc.model.input_names)
+    return (n is None and bool(names & {"x", "z"})) or (m is None and "y" in names)
+
+
 def _traced(doc, n: int | None, m: int | None):
-    n = n if n is not None else doc.n
-    m = m if m is not None else doc.m
+    n, m = _tokens(doc, n, m)
     try:
         return doc.model.trace(n=n, m=m)
     except (ValueError, TypeError) as e:
-        raise BadInput(f"{e} (give --n/--m or put \"n\"/\"m\" in the model file)") from None
+        hint = " (give --n/--m or put \"n\"/\"m\" in the model file)" if _missing_tokens(doc, n, m) else ""
+        raise BadInput(f"{e}{hint}") from None
 
 
 def _compile_command(args: argparse.Namespace) -> int:
@@ -192,7 +212,7 @@ def _compile_command(args: argparse.Namespace) -> int:
 
     doc = _load(args.model)
     graph = _traced(doc, args.n, args.m)
-    spline = _compile(graph, args.budget, args.progress)
+    spline = _compile(doc.model, _budget(args), args.progress, *_tokens(doc, args.n, args.m))
     print(_summary(spline, args.show))
     if args.json or args.latex or args.plot:
         print("writing:")
@@ -217,9 +237,8 @@ def _info(args: argparse.Namespace) -> int:
     print(f"{args.model}: {type(doc.model).__name__}"
           + (f", parameters {', '.join(map(str, doc.model.parameters))}" if doc.model.parameters else ""))
     print(doc.model)
-    n, m = args.n if args.n is not None else doc.n, args.m if args.m is not None else doc.m
-    names = set(doc.model.input_names)
-    if (n is None and names & {"x", "z"}) or (m is None and "y" in names):
+    n, m = _tokens(doc, args.n, args.m)
+    if _missing_tokens(doc, n, m):
         print("\n(no token count: give --n/--m, or \"n\"/\"m\" in the file, to see the traced graph)")
         return EXIT_OK
     graph = _traced(doc, n, m)
@@ -270,8 +289,43 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog.split()[0]} --help)\n")
 
 
+def _seconds(text: str) -> float:
+    """``--budget``: seconds, a number ≥ 0 (the check :class:`~symattn.Budget` makes)."""
+    from .compiler.limits import check_limits, seconds_of
+
+    try:
+        check_limits(seconds_of(text), None, None)
+    except InputError as e:
+        raise argparse.ArgumentTypeError(e.reason) from None
+    return float(text)
+
+
+def _mebibytes(text: str) -> float:
+    """``--memory``: a positive number of MiB."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 1 / 2**20:
+        raise argparse.ArgumentTypeError(f"is a memory limit in MiB, a positive number, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    """``--n``, ``--m``, ``--show``: a positive whole number."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return value
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--budget", type=float, default=None, help="compile time limit in seconds")
+    p.add_argument("--budget", type=_seconds, default=None, help="compile time limit in seconds (a number ≥ 0)")
+    p.add_argument("--memory", type=_mebibytes, default=None,
+                   help="compile memory limit in MiB (default 1024); larger models are refused before they start")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the compile status line (default: only in a terminal)")
 
@@ -290,27 +344,27 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the main job on the built-in default model")
     _common(demo)
-    demo.add_argument("--show", type=int, default=3, help="how many regions to print")
+    demo.add_argument("--show", type=_count, default=3, help="how many regions to print")
     demo.add_argument("--out", default="symattn-demo", help="folder for the files (default: ./symattn-demo)")
     demo.set_defaults(run=_demo)
 
     comp = sub.add_parser("compile", help="compile a model file to its exact spline")
     comp.add_argument("model", help="model file (.json or .toml)")
-    comp.add_argument("--n", type=int, default=None, help="encoder tokens (overrides the file)")
-    comp.add_argument("--m", type=int, default=None, help="decoder tokens (overrides the file)")
+    comp.add_argument("--n", type=_count, default=None, help="encoder tokens (overrides the file)")
+    comp.add_argument("--m", type=_count, default=None, help="decoder tokens (overrides the file)")
     comp.add_argument("--json", metavar="F", help="write the spline as JSON")
     comp.add_argument("--latex", metavar="F", help="write a LaTeX document of the spline")
     comp.add_argument("--plot", metavar="F", help="write a picture (PNG, PDF or SVG by the name)")
     comp.add_argument("--plane", help="the picture's variables, e.g. 'x[0,0],x[1,0]' (default: the first two)")
     comp.add_argument("--origin", help="the picture's origin, a JSON object such as '{\"x[0,1]\": \"1/2\"}'")
-    comp.add_argument("--show", type=int, default=8, help="how many pieces to print")
+    comp.add_argument("--show", type=_count, default=8, help="how many pieces to print")
     _common(comp)
     comp.set_defaults(run=_compile_command)
 
     info = sub.add_parser("info", help="describe a model file")
     info.add_argument("model", help="model file (.json or .toml)")
-    info.add_argument("--n", type=int, default=None, help="encoder tokens for the traced graph")
-    info.add_argument("--m", type=int, default=None, help="decoder tokens for the traced graph")
+    info.add_argument("--n", type=_count, default=None, help="encoder tokens for the traced graph")
+    info.add_argument("--m", type=_count, default=None, help="decoder tokens for the traced graph")
     info.set_defaults(run=_info)
 
     paper = sub.add_parser("paper", help="check the paper's claims on concrete instances, one table")

@@ -15,6 +15,7 @@ __all__ = [
     "EvaluationError",
     "GraphLintError",
     "InputError",
+    "ResourceError",
     "RealizeError",
     "CertificateInputError",
 ]
@@ -78,6 +79,25 @@ class InputError(SymattnError, ValueError):
     def __init__(self, where: str, reason: str):
         self.where, self.reason = where, reason
         super().__init__(f"{where}: {reason}")
+
+
+class ResourceError(InputError):
+    """A computation that would not fit, refused before anything large is allocated.
+
+    ``where`` names what is too large (the model and its token counts),
+    ``needed`` and ``limit`` are the estimate and the limit in the same unit,
+    and the message says what fits.
+
+    >>> raise ResourceError("Attention at n=3000", "needs about 216 GiB, the limit is 1 GiB; n <= 200 fits",
+    ...                     needed=216 * 2**30, limit=2**30)
+    Traceback (most recent call last):
+    ...
+    symattn.errors.ResourceError: Attention at n=3000: needs about 216 GiB, the limit is 1 GiB; n <= 200 fits
+    """
+
+    def __init__(self, where: str, reason: str, needed: int | None = None, limit: int | None = None):
+        self.needed, self.limit = needed, limit
+        super().__init__(where, reason)
 
 
 class RealizeError(SymattnError):

@@ -40,6 +40,7 @@ from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
 from ..interpret.matrix_rules import PolyRules
 from ..semialg.pool import SamplePool
+from .limits import MemoryWatch, check_limits, seconds_of
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
@@ -48,20 +49,34 @@ __all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece"]
 
 @dataclass(frozen=True)
 class Budget:
-    """Limits of a compile: wall-clock ``seconds`` and number of ``regions``.
+    """Limits of a compile: wall-clock ``seconds``, number of ``regions`` and ``memory`` in bytes.
 
-    When either runs out the compile stops and returns what it found,
+    When any of them runs out the compile stops and returns what it found,
     flagged incomplete, with the unexplored branches in ``undecided``.
+    ``memory`` (default :data:`~symattn.compiler.limits.MEMORY_LIMIT`) is
+    checked against an estimate before the compile starts and against the
+    growth of resident memory while it runs.  Seconds and regions are ≥ 0
+    (0 stops at once), memory ≥ 1; anything else is an
+    :class:`~symattn.errors.InputError`.
+
+    >>> Budget.of(-5)
+    Traceback (most recent call last):
+    ...
+    symattn.errors.InputError: budget: seconds must be a number ≥ 0, got -5.0
     """
 
     seconds: float | None = None
     regions: int | None = None
+    memory: int | None = None
+
+    def __post_init__(self) -> None:
+        check_limits(self.seconds, self.regions, self.memory)
 
     @classmethod
     def of(cls, budget: "Budget | float | int | None") -> "Budget":
         if budget is None or isinstance(budget, Budget):
             return budget or cls()
-        return cls(seconds=float(budget))
+        return cls(seconds=seconds_of(budget))
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,7 @@ class CaseSplitter(PolyRules):
         self.result = SplitResult()
         self.start = time.monotonic()
         self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
+        self.memory = MemoryWatch(self.budget.memory)
         self.exhausted = False
         self.queues: list[deque[tuple[tuple[Condition, ...], _State, Callable]]] = [deque() for _ in self.oracles]
         root = _State((), {}, self.pool.all(), ())
@@ -177,6 +193,8 @@ class CaseSplitter(PolyRules):
             if b.regions is not None and len(self.result.pieces) >= b.regions:
                 self.exhausted = True
             elif self.deadline is not None and time.monotonic() > self.deadline:
+                self.exhausted = True
+            elif self.memory.exceeded():
                 self.exhausted = True
         return self.exhausted
 

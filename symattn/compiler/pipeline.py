@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 import sympy
 
-from ..errors import NotASplineError
+from ..errors import NotASplineError, ResourceError
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
 from ..interpret.matrix_rules import SMOOTH_HINTS, irrational_scale_hint
@@ -19,6 +19,7 @@ from ..semialg.poly import polynomial_ring
 from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
 from ..semialg.pool import SamplePool
+from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 
 __all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
 
@@ -56,11 +57,6 @@ def relu_entries(graph: ExpressionGraph) -> int:
     return sum(graph.attrs(v)[N.SHAPE][0] * graph.attrs(v)[N.SHAPE][1] for v in graph.nodes_with_op(N.RELU))
 
 
-def default_samples(entries: int) -> int:
-    """Pool size: grows with the number of ReLU entries, 2,048 to 262,144 points."""
-    return min(262_144, 2048 * 2 ** min(entries // 2, 7))
-
-
 def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any]):
     """``(variables, parameters, ring, symbolic_inputs)`` of the spline of ``graph`` under ``substitution``.
 
@@ -95,10 +91,13 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     """
     graph.lint()
     check_spline_ops(graph)
+    budget = Budget.of(budget)
     substitution = dict(substitution or {})
+    # the memory is estimated before anything large is allocated: the pool is
+    # scaled to fit, and a graph that cannot fit raises ResourceError
+    samples = plan_pool(estimate_cost(graph, substitution), samples, budget.memory)
     params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
-    samples = default_samples(relu_entries(graph)) if samples is None else samples
     pool = SamplePool.random(ring, samples, seed=seed)
     oracles = [oracle] if oracle is not None else [
         Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
@@ -118,11 +117,24 @@ def compile(model, n: int | None = None, m: int | None = None, budget: Budget | 
     ``budget`` is seconds or a :class:`Budget` (seconds and/or regions);
     when it runs out the partial spline comes back with ``complete=False``.
     ``progress`` shows a status line (default: only in a terminal or notebook).
+    A model too large for the memory limit raises
+    :class:`~symattn.errors.ResourceError` saying which token counts fit.
 
     >>> from symattn.nn import Attention
     >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)   # scores x_i x_j: one wall x_0 x_1 = 0
     >>> len(s), s.complete, s.degree
     (2, True, 3)
     """
-    graph = model if isinstance(model, ExpressionGraph) else trace(model, n=n, m=m)
-    return compile_graph(graph, budget=budget, progress=progress, **options)
+    if isinstance(model, ExpressionGraph):
+        return compile_graph(model, budget=budget, progress=progress, **options)
+    graph = trace(model, n=n, m=m)
+    try:
+        return compile_graph(graph, budget=budget, progress=progress, **options)
+    except ResourceError as e:
+        if options.get("samples") is not None:
+            raise
+        counts = {name: graph.input_shape(name)[0] for name in graph.inputs}
+        fits = fitting_tokens(model, counts, Budget.of(budget).memory)
+        raise ResourceError(f"{type(model).__name__} at " + ", ".join(
+            f"{'m' if k == 'y' else 'n'}={v}" for k, v in counts.items()), f"{e.reason}; {fits}",
+            needed=e.needed, limit=e.limit) from None

@@ -10,7 +10,9 @@ this module walks Python's syntax tree and accepts only
   or that ``new_symbol`` accepts;
 * ``+``, ``-``, ``*``, division by a nonzero number, ``**`` with a
   non-negative integer exponent;
-* ``sqrt(...)`` of an exact number, where the caller allows it.
+* ``sqrt(...)`` of an exact number: any, where the caller allows square
+  roots, and otherwise only a rational one (``sqrt(9/4)``; ``sqrt(2)`` is
+  refused as irrational).
 
 >>> import sympy
 >>> x = sympy.Symbol("x[0,1]", real=True)
@@ -19,7 +21,11 @@ x[0,1]**2/2 - 1/4
 >>> parse_exact("__import__('os')", {})
 Traceback (most recent call last):
 ...
-ValueError: calls other than sqrt(...) are not allowed
+ValueError: "__import__('os')": calls are not allowed; write an exact number such as '3/4' or a polynomial such as '2*q + 1'
+>>> parse_exact("sqrt(2)", {})
+Traceback (most recent call last):
+...
+ValueError: sqrt(2) is irrational, not allowed here: only an exact rational (an attention scale may be a square root)
 """
 
 from __future__ import annotations
@@ -53,6 +59,14 @@ def parse_exact(text: str, symbols: Mapping[str, sympy.Symbol],
     return _Reader(text.strip(), symbols, new_symbol, allow_sqrt).read(tree.body)
 
 
+def _check_literal(literal: str) -> None:
+    """Refuse a number literal that is not a decimal (``0x10``, ``0b1``): only decimals are exact text."""
+    try:
+        Fraction(literal)
+    except ValueError:
+        raise ValueError(f"{literal!r} is not a decimal number such as '3', '0.25' or '1e-3'") from None
+
+
 class _Reader:
     def __init__(self, text, symbols, new_symbol, allow_sqrt) -> None:
         self.text, self.symbols, self.new_symbol, self.allow_sqrt = text, symbols, new_symbol, allow_sqrt
@@ -61,6 +75,8 @@ class _Reader:
         method = getattr(self, "read_" + type(node).__name__, None)
         if method is None:
             raise ValueError(f"{ast.get_source_segment(self.text, node)!r} is not allowed here")
+        if isinstance(node, ast.Constant):
+            _check_literal(ast.get_source_segment(self.text, node))
         return method(node)
 
     def read_Constant(self, node: ast.Constant) -> sympy.Expr:
@@ -116,10 +132,17 @@ class _Reader:
         return self._symbol(f"{node.value.id}[{','.join(str(i.value) for i in items)}]")
 
     def read_Call(self, node: ast.Call) -> sympy.Expr:
-        if not (self.allow_sqrt and isinstance(node.func, ast.Name) and node.func.id == "sqrt"
-                and len(node.args) == 1 and not node.keywords):
-            raise ValueError("calls other than sqrt(...) are not allowed")
+        is_sqrt = (isinstance(node.func, ast.Name) and node.func.id == "sqrt" and len(node.args) == 1
+                   and not node.keywords)
+        if not is_sqrt:
+            raise ValueError("calls other than sqrt(...) are not allowed" if self.allow_sqrt else
+                             f"{ast.get_source_segment(self.text, node)!r}: calls are not allowed; write an "
+                             "exact number such as '3/4' or a polynomial such as '2*q + 1'")
         arg = self.read(node.args[0])
         if arg.free_symbols:
             raise ValueError("sqrt(...) takes an exact number")
-        return sympy.sqrt(arg)
+        root = sympy.sqrt(arg)
+        if not self.allow_sqrt and not root.is_Rational:
+            raise ValueError(f"{ast.get_source_segment(self.text, node)} is irrational, not allowed here: "
+                             "only an exact rational (an attention scale may be a square root)")
+        return root

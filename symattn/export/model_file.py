@@ -7,7 +7,7 @@ Format, version 1::
       "version": 1,
       "n": 2,                        # optional: encoder tokens to trace with
       "m": null,                     # optional: decoder tokens
-      "parameters": {"q": {}},       # optional: symbolic weights and their assumptions
+      "parameters": ["q"],           # the symbolic weights (or {"q": {"positive": true}})
       "rationalize": "decimal",      # optional: accept JSON floats by this rule
       "model": {"type": "EncoderBlock",
                 "attention": {"type": "Attention", "Q": [[1, 0], [1, -1]], ...},
@@ -20,9 +20,12 @@ Every module is an object whose ``type`` is the class name in
 exact: JSON integers, or strings such as ``"3/4"``, ``"-0.25"`` (an exact
 decimal) or, for parameters, ``"2*q + 1/3"``; an attention ``scale`` may
 also be ``"sqrt(2)"``.  JSON floats are refused unless ``rationalize`` is
-``"decimal"`` (shortest decimal) or ``"exact"`` (the binary value).  Names
-not declared under ``parameters`` are plain symbols.  A ``.toml`` file with
-the same fields (no nulls: leave optional fields out) is read too.
+``"decimal"`` (shortest decimal) or ``"exact"`` (the binary value).  Every
+parameter is declared under ``parameters``, as a list of names
+(``["q", "r"]``) or with assumptions (``{"q": {"positive": true}}``); an
+undeclared name, and a constant such as ``"nan"``, ``"inf"``, ``"pi"`` or
+``"I"``, is refused.  A ``.toml`` file with the same fields (no nulls:
+leave optional fields out) is read too.
 
 A malformed file raises :class:`~symattn.export.reader.ModelFileError`
 naming the field, e.g. ``model.blocks[1].attention.Q[0][2]``.
@@ -57,7 +60,7 @@ from ..nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, Enc
 from ..nn.base import ACTIVATIONS, Module
 from .jsontext import dumps
 from ..latex_names import INDEXED
-from .reader import Field, ModelFileError
+from .reader import Field, ModelFileError, check_header
 
 __all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "model_from_dict", "save_model", "load_model",
            "read_document", "model_field", "parameters_field", "parameters_to_dict", "FORMAT", "VERSION"]
@@ -203,15 +206,55 @@ def read_document(path: str | Path) -> Any:
                              str(path)) from None
 
 
+#: names that read as constants elsewhere (sympy, Python, IEEE floats); none is an exact rational
+CONSTANT_NAMES = {
+    "nan": "is NaN, not a number",
+    "inf": "is infinite, not a finite number",
+    "infinity": "is infinite, not a finite number",
+    "oo": "is infinity (sympy's oo), not a finite number",
+    "zoo": "is complex infinity (sympy's zoo), not a finite number",
+    "I": "is the imaginary unit, not a real number",
+    "E": "is Euler's number e, which is irrational",
+    "pi": "is π, which is irrational",
+}
+
+
+def _constant_reason(name: str) -> str | None:
+    """Why ``name`` cannot stand for a weight, when it names a constant (NaN and inf in any case)."""
+    return CONSTANT_NAMES.get(name.lower() if name.lower() in ("nan", "inf", "infinity") else name)
+
+
+def _declared_name(f: Field) -> str:
+    """A declared parameter's name: an identifier that is neither a constant nor an input variable's name."""
+    name = f.string()
+    reason = _constant_reason(name)
+    if reason is not None:
+        raise f.fail(f"{name!r} {reason}; it cannot be a parameter's name")
+    if not name.isidentifier():
+        raise f.fail(f"{name!r} is not a name; parameter names are identifiers such as 'q' or 'w_1'")
+    return name
+
+
 def parameters_field(doc: Field) -> dict[str, sympy.Symbol]:
-    """The declared parameters (``{"q": {"positive": true}}`` or ``["q"]``) as symbols by name."""
+    """The declared parameters (``["q"]``, or ``{"q": {"positive": true}}`` with assumptions) as symbols.
+
+    Every symbol a weight uses must be declared here.
+
+    >>> parameters_field(Field({"parameters": ["a", "b"]}, ""))
+    {'a': a, 'b': b}
+    >>> parameters_field(Field({"parameters": {"pi": {}}}, ""))
+    Traceback (most recent call last):
+    ...
+    symattn.export.reader.ModelFileError: parameters.pi: 'pi' is π, which is irrational; it cannot be a parameter's name
+    """
     if not doc.has("parameters"):
         return {}
     declared = doc.key("parameters")
     if isinstance(declared.value, list):
-        return {name: sympy.Symbol(name) for name in (f.string() for f in declared.list())}
+        return {name: sympy.Symbol(name) for name in map(_declared_name, declared.list())}
     out = {}
     for name, spec in declared.items():
+        _declared_name(Field(name, spec.path))
         spec.object(ASSUMPTIONS)
         assumptions = {k: f.boolean() for k, f in spec.items()}
         out[name] = sympy.Symbol(name, **assumptions)
@@ -219,10 +262,25 @@ def parameters_field(doc: Field) -> dict[str, sympy.Symbol]:
 
 
 def parameter_symbol(name: str) -> sympy.Symbol:
-    """An undeclared name in a weight: a plain parameter (indexed names belong to inputs)."""
+    """A name in a weight that the file did not declare: refused, with the reason.
+
+    Constants (``nan``, ``inf``, ``oo``, ``zoo``, ``I``, ``E``, ``pi``) are
+    not exact rationals; an input variable's name is not a weight; any other
+    name must be declared under ``"parameters"``.
+
+    >>> parameter_symbol("q")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'q' is not a declared parameter; declare it at the top of the file: "parameters": ["q"]
+    """
+    reason = _constant_reason(name)
+    if reason is not None:
+        raise ValueError(f"{name!r} {reason}; a weight is an exact rational such as '3/4' "
+                         "(or a polynomial in declared parameters)")
     if INDEXED.match(name):
         raise ValueError(f"{name!r} is an input variable's name; a weight may only use parameters")
-    return sympy.Symbol(name)
+    raise ValueError(f"{name!r} is not a declared parameter; declare it at the top of the file: "
+                     f"\"parameters\": [\"{name}\"]")
 
 
 def _decode(kind: str, f: Field, symbols: Mapping[str, sympy.Symbol]) -> Any:
@@ -276,7 +334,8 @@ def model_field(f: Field, symbols: Mapping[str, sympy.Symbol]) -> Module:
         if not width_free:  # a width-free layer takes its width from its neighbours
             module.input_features()  # checks that the weights fit together
     except (SymattnError, TypeError, ValueError) as e:
-        raise f.fail(f"{name}: {e}") from None
+        text = str(e)  # errors raised by a module itself already start with its name
+        raise f.fail(text if text.startswith((f"{name}:", f"{name}.", f"{name}[")) else f"{name}: {text}") from None
     return module
 
 
@@ -284,11 +343,7 @@ def model_from_dict(doc: Any, source: str | None = None) -> ModelDocument:
     """Read a model document (the parsed JSON); see the module docstring for the format."""
     root = Field(doc, "")
     try:
-        root.object(("format", "version", "n", "m", "parameters", "rationalize", "model"))
-        if root.key("format").string() != FORMAT:
-            raise root.key("format").fail(f"expected {FORMAT!r}")
-        if root.key("version").integer() != VERSION:
-            raise root.key("version").fail(f"this symattn reads version {VERSION}")
+        check_header(root, FORMAT, VERSION, ("n", "m", "parameters", "rationalize", "model"))
         rule = root.key("rationalize").string(("decimal", "exact")) if root.has("rationalize") else "refuse"
         symbols = parameters_field(root)
         model_doc = Field(root.key("model").value, "model", new_symbol=parameter_symbol, rationalize=rule)

@@ -23,7 +23,15 @@ from ..errors import SymattnError, WeightError
 from ..weights import Rationalize, exact_scalar
 from .expressions import parse_exact
 
-__all__ = ["ModelFileError", "Field"]
+__all__ = ["ModelFileError", "Field", "FILE_KINDS", "check_header"]
+
+#: every symattn file format: what the file holds, and what reads it
+FILE_KINDS = {
+    "symattn-model": ("a model file", "`symattn compile` and `symattn info` (load_model)"),
+    "symattn-spline": ("a spline file", "Spline.from_json"),
+    "symattn-certificate": ("a max–min certificate file", "`symattn realize` (load_certificate)"),
+    "symattn-realization": ("a realization file", "realization_from_json"),
+}
 
 
 class ModelFileError(SymattnError, ValueError):
@@ -174,3 +182,29 @@ def _kind(value: Any) -> str:
         return "true" if value else "false"
     return {dict: "an object", list: "a list", str: "a string", int: "an integer",
             float: "a floating-point number"}.get(type(value), type(value).__name__)
+
+
+def check_header(root: Field, fmt: str, version: int, allowed: tuple[str, ...]) -> None:
+    """Check the ``format`` and ``version`` of a document, then that it has only ``allowed`` fields.
+
+    The format comes first, so a file of another kind says what it is and
+    what reads it instead of naming a field it does not expect.
+
+    >>> check_header(Field({"format": "symattn-spline", "version": 1, "pieces": []}, ""),
+    ...              "symattn-model", 1, ("model",))
+    Traceback (most recent call last):
+    ...
+    symattn.export.reader.ModelFileError: format: this is a spline file ('symattn-spline'), read by Spline.from_json; expected 'symattn-model', a model file, read by `symattn compile` and `symattn info` (load_model)
+    """
+    root.object()
+    found = root.key("format").string()
+    if found != fmt:
+        kind, reader = FILE_KINDS[fmt]
+        wanted = f"expected {fmt!r}, {kind}, read by {reader}"
+        if found in FILE_KINDS:
+            other, other_reader = FILE_KINDS[found]
+            raise root.key("format").fail(f"this is {other} ({found!r}), read by {other_reader}; {wanted}")
+        raise root.key("format").fail(wanted)
+    if root.key("version").integer() != version:
+        raise root.key("version").fail(f"this symattn reads version {version}")
+    root.object(("format", "version") + allowed)

@@ -44,7 +44,7 @@ from ..errors import SymattnError
 from ..realize import MaxMin, Realization, realize
 from .jsontext import dumps, write_document
 from .model_file import ASSUMPTIONS, _module_to_dict, model_field, parameters_to_dict, read_document
-from .reader import Field, ModelFileError
+from .reader import Field, ModelFileError, check_header
 
 __all__ = ["maxmin_to_dict", "maxmin_from_dict", "save_certificate", "load_certificate",
            "realization_to_dict", "realization_from_dict", "realization_to_json", "realization_from_json",
@@ -56,11 +56,7 @@ VERSION = 1
 
 
 def _header(root: Field, fmt: str, allowed: tuple[str, ...]) -> None:
-    root.object(("format", "version") + allowed)
-    if root.key("format").string() != fmt:
-        raise root.key("format").fail(f"expected {fmt!r}")
-    if root.key("version").integer() != VERSION:
-        raise root.key("version").fail(f"this symattn reads version {VERSION}")
+    check_header(root, fmt, VERSION, allowed)
 
 
 # -- certificates -------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..errors import ShapeError
+from ..graph import nodes as N
 from ..graph.builder import GraphBuilder
 from .base import Module, join
 from .feedforward import Linear
@@ -40,14 +41,20 @@ def _norms(norm, count: int, owner: str) -> tuple[LayerNorm | None, ...]:
 
 def _residual(
     b: GraphBuilder, x: int, sublayer: Callable[[int], int], norm: LayerNorm | None,
-    norm_first: bool, path: str, norm_path: str,
+    norm_first: bool, path: str, norm_path: str, owner: str, residual: str,
 ) -> int:
-    """x + f(x) with an optional layer norm before f (pre-norm) or after the sum."""
-    if norm is None:
-        return b.add(x, sublayer(x), path)
-    if norm_first:
-        return b.add(x, sublayer(norm.build(b, (x,), norm_path)), path)
-    return norm.build(b, (b.add(x, sublayer(x), path),), norm_path)
+    """x + f(x) with an optional layer norm before f (pre-norm) or after the sum.
+
+    ``owner`` (the block's class) and ``residual`` (its formula, such as
+    ``X + attn(X)``) name a sum whose shapes do not fit.
+    """
+    fx = sublayer(norm.build(b, (x,), norm_path) if norm is not None and norm_first else x)
+    (r, c), (r2, c2) = b.g.nodes[x][N.SHAPE], b.g.nodes[fx][N.SHAPE]
+    if (r, c) != (r2, c2):
+        raise ShapeError(path, f"{owner} residual {residual} cannot add {r}×{c} and {r2}×{c2}: "
+                               f"the sub-layer gives {c2} features, the residual needs {c}")
+    total = b.add(x, fx, path)
+    return total if norm is None or norm_first else norm.build(b, (total,), norm_path)
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,9 @@ class EncoderBlock(Module):
     def build(self, b: GraphBuilder, args, path: str) -> int:
         n1, n2 = self.norm
         y = _residual(b, args[0], lambda h: self.attention.build(b, (h,), join(path, "attn")),
-                      n1, self.norm_first, path, join(path, "norm1"))
+                      n1, self.norm_first, path, join(path, "norm1"), "EncoderBlock", "Y = X + attn(X)")
         return _residual(b, y, lambda h: self.feedforward.build(b, (h,), join(path, "ffn")),
-                         n2, self.norm_first, path, join(path, "norm2"))
+                         n2, self.norm_first, path, join(path, "norm2"), "EncoderBlock", "Y + ffn(Y)")
 
 
 @dataclass(frozen=True)
@@ -113,11 +120,12 @@ class DecoderBlock(Module):
         y, z = args
         n1, n2, n3 = self.norm
         y = _residual(b, y, lambda h: self.self_attention.build(b, (h,), join(path, "self_attn")),
-                      n1, self.norm_first, path, join(path, "norm1"))
+                      n1, self.norm_first, path, join(path, "norm1"), "DecoderBlock", "Y1 = Y + self_attn(Y)")
         y = _residual(b, y, lambda h: self.cross_attention.build(b, (h, z), join(path, "cross_attn")),
-                      n2, self.norm_first, path, join(path, "norm2"))
+                      n2, self.norm_first, path, join(path, "norm2"), "DecoderBlock",
+                      "Y2 = Y1 + cross_attn(Y1, Z)")
         return _residual(b, y, lambda h: self.feedforward.build(b, (h,), join(path, "ffn")),
-                         n3, self.norm_first, path, join(path, "norm3"))
+                         n3, self.norm_first, path, join(path, "norm3"), "DecoderBlock", "Y2 + ffn(Y2)")
 
 
 def _stack_check(blocks: Sequence[Module], owner: str) -> tuple[Module, ...]:

@@ -29,12 +29,16 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import InputError, ResourceError
 from .poly import PolyElement, PolyRing, compile_poly
 from .region import Witness
 
-__all__ = ["SamplePool"]
+__all__ = ["SamplePool", "MAX_POOL_CELLS"]
 
 _INT64_SAFE = 2**62
+
+#: the most (point, variable) cells a pool may hold: 128 Mi int64 numerators, 1 GiB
+MAX_POOL_CELLS = 1 << 27
 
 
 class SamplePool:
@@ -53,10 +57,25 @@ class SamplePool:
         """``count`` Gaussian points at several scales, rounded to denominator ``base``.
 
         Floats only *propose* coordinates; each point is the exact rational
-        ``round(g · scale · base) / base``.
+        ``round(g · scale · base) / base``.  A pool of more than
+        :data:`MAX_POOL_CELLS` cells is refused with
+        :class:`~symattn.errors.ResourceError` before it is allocated.
+
+        >>> from sympy import symbols
+        >>> from symattn.semialg.poly import polynomial_ring
+        >>> SamplePool.random(polynomial_ring(symbols("a b")), 2**27)
+        Traceback (most recent call last):
+        ...
+        symattn.errors.ResourceError: sample pool: 134,217,728 points in 2 variables are 268,435,456 numerators; at most 67,108,864 points fit (1 GiB)
         """
-        rng = np.random.default_rng(seed)
         k = ring.ngens
+        if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 1:
+            raise InputError("samples", f"a sample pool needs a positive whole number of points, got {count!r}")
+        if count * max(k, 1) > MAX_POOL_CELLS:
+            raise ResourceError("sample pool", f"{count:,} points in {k:,} variables are {count * k:,} numerators; "
+                                f"at most {MAX_POOL_CELLS // max(k, 1):,} points fit (1 GiB)",
+                                needed=8 * count * k, limit=8 * MAX_POOL_CELLS)
+        rng = np.random.default_rng(seed)
         parts = np.array_split(np.arange(count), len(scales))
         Z = np.empty((count, k), dtype=np.int64)
         for scale, rows in zip(scales, parts):
