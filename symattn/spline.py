@@ -142,9 +142,11 @@ class MergedPiece(Printable):
 class PointPiece(Printable):
     """The piece at a point, from one exact forward pass (no enumeration).
 
-    ``pattern`` has the sign of every ReLU entry there (0 on a wall);
-    ``piece`` is the compiled :class:`Piece` containing the point when the
-    spline lists it.  ``value`` (the polynomial matrix) and ``conditions``
+    ``pattern`` has the sign of every ReLU entry there (0 on a wall, and 0
+    for an identically zero entry, as in the compiled patterns); ``piece``
+    is the compiled :class:`Piece` containing the point when the spline
+    lists it; ``on_wall`` tells whether the point lies on a wall (some 0 of
+    the pattern belongs to a non-constant entry).  ``value`` (the polynomial matrix) and ``conditions``
     are recomputed from the graph along the pattern on first use, so they
     are available even for models too large to enumerate.
     """
@@ -154,7 +156,7 @@ class PointPiece(Printable):
 
     @property
     def on_wall(self) -> bool:
-        return self.piece is None and 0 in self.pattern
+        return self.piece is None and bool(self._walk[2])
 
     @cached_property
     def _walk(self):
@@ -163,7 +165,7 @@ class PointPiece(Printable):
         fixed = {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
         walker = PatternPolys(self.spline.ring, self.pattern, params=fixed)
         polys = walker.run(self.spline.graph, self.spline.symbolic_inputs)
-        return polys, tuple(walker.conditions)
+        return polys, tuple(walker.conditions), tuple(walker.walls)
 
     @property
     def polys(self):
@@ -269,15 +271,21 @@ class Spline(Printable):
         return input_symbols(name, *self.graph.input_shape(name)).tolist()
 
     def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
-        """The piece at a point: one exact forward pass, then a dictionary lookup."""
+        """The piece at a point: one exact forward pass, then a dictionary lookup.
+
+        Raises :class:`SoundnessError` when the spline is complete and the
+        point lies off every wall but in no listed region.  Telling a wall
+        from an identically zero entry costs one polynomial walk, only for an
+        unlisted point whose pattern has a 0.
+        """
         from .interpret.walkers import pattern_at
 
         values, graph_params, point = self._point(inputs, params)
         pattern, output = pattern_at(self.graph, values, graph_params)
-        piece = self._by_pattern.get(pattern)
-        if piece is None and self.complete and 0 not in pattern:
-            raise SoundnessError(f"the point {point} lies in no region of a spline claimed complete")
-        return PointPiece(self, point, pattern, output, piece)
+        at = PointPiece(self, point, pattern, output, self._by_pattern.get(pattern))
+        if at.piece is None and self.complete and not at.on_wall:
+            raise SoundnessError(f"the point {point} lies off every wall but in no region of a spline claimed complete")
+        return at
 
     def __call__(self, *inputs: Any, params: Mapping | None = None) -> sympy.Matrix:
         """Exact value at a rational point, from the listed piece when there is one.
