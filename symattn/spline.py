@@ -38,10 +38,11 @@ __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
 
 
 class SoundnessError(SymattnError):
-    """A point of a spline claimed complete lies in no listed region.
+    """A point off every wall of a spline claimed complete lies in no listed region.
 
-    This can only come from a wrong emptiness proof (for example a solver
-    bug); it is raised rather than hidden.
+    For a compiled spline this can only come from a wrong emptiness proof
+    (for example a solver bug); for a spline read from a file, from a file
+    whose ``complete`` claim is false.  It is raised rather than hidden.
     """
 
 
@@ -192,6 +193,25 @@ class Spline(Printable):
     ``spline(X)`` (or ``spline(Y, Z)``, ``spline(X, Y)``, matching the
     model's call, and ``params=`` for parameters) evaluates exactly at any
     rational point, walls included.
+
+    ``complete`` is True only when this process proved that the listed
+    regions cover everything: every other sign system was proven empty.
+    ``completeness`` says which of three states the spline is in:
+
+    * ``"proved"``: ``complete`` is True;
+    * ``"claimed"``: read from a file that says complete, without re-proving
+      it (``claimed_complete`` is True, ``complete`` False).  A file is a
+      claim: proofs and the ``symattn.testing`` helpers refuse to build on
+      it; ``Spline.from_json(path, verify=True)`` re-proves it;
+    * ``"incomplete"``: some sign systems are undecided (``undecided``).
+
+    >>> import symattn
+    >>> from symattn.nn import Attention
+    >>> s = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2)
+    >>> s.completeness, Spline.from_json(s.to_json()).completeness
+    ('proved', 'claimed')
+    >>> Spline.from_json(s.to_json(), verify=True).completeness
+    'proved'
     """
 
     graph: ExpressionGraph
@@ -204,6 +224,12 @@ class Spline(Printable):
     symbolic_inputs: Mapping[str, Any] = field(repr=False)
     substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
+    claimed_complete: bool = False
+
+    @property
+    def completeness(self) -> str:
+        """``"proved"``, ``"claimed"`` (a file's claim, not re-proved) or ``"incomplete"``."""
+        return "proved" if self.complete else "claimed" if self.claimed_complete else "incomplete"
 
     @cached_property
     def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
@@ -230,7 +256,8 @@ class Spline(Printable):
         return tuple(p.region for p in self.pieces)
 
     def __repr__(self) -> str:
-        state = "complete" if self.complete else f"incomplete, {len(self.undecided)} undecided"
+        state = {"proved": "complete", "claimed": "claimed complete (not re-proved)"}.get(
+            self.completeness, f"incomplete, {len(self.undecided)} undecided")
         return (f"<Spline {self.shape[0]}×{self.shape[1]} in {len(self.variables)} variables: "
                 f"{len(self)} pieces, degree {self.degree}, {state}>")
 
@@ -273,18 +300,19 @@ class Spline(Printable):
     def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
         """The piece at a point: one exact forward pass, then a dictionary lookup.
 
-        Raises :class:`SoundnessError` when the spline is complete and the
-        point lies off every wall but in no listed region.  Telling a wall
-        from an identically zero entry costs one polynomial walk, only for an
-        unlisted point whose pattern has a 0.
+        Raises :class:`SoundnessError` when the spline is complete (proved or
+        claimed) and the point lies off every wall but in no listed region.
+        Telling a wall from an identically zero entry costs one polynomial
+        walk, only for an unlisted point whose pattern has a 0.
         """
         from .interpret.walkers import pattern_at
 
         values, graph_params, point = self._point(inputs, params)
         pattern, output = pattern_at(self.graph, values, graph_params)
         at = PointPiece(self, point, pattern, output, self._by_pattern.get(pattern))
-        if at.piece is None and self.complete and not at.on_wall:
-            raise SoundnessError(f"the point {point} lies off every wall but in no region of a spline claimed complete")
+        if at.piece is None and self.completeness != "incomplete" and not at.on_wall:
+            claim = "whose file claims it complete" if self.claimed_complete else "claimed complete"
+            raise SoundnessError(f"the point {point} lies off every wall but in no region of a spline {claim}")
         return at
 
     def __call__(self, *inputs: Any, params: Mapping | None = None) -> sympy.Matrix:
@@ -347,10 +375,13 @@ class Spline(Printable):
         return spline_to_json(self, path)
 
     @classmethod
-    def from_json(cls, source) -> "Spline":
-        """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`)."""
+    def from_json(cls, source, verify: bool = False, budget=None) -> "Spline":
+        """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`).
+
+        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``).
+        """
         from .export.spline_file import spline_from_json
-        return spline_from_json(source)
+        return spline_from_json(source, verify=verify, budget=budget)
 
     def plot(self, origin=None, directions=None, **options):
         """Region map on a plane, or the graph along a line (:func:`symattn.export.plot.plot_spline`)."""

@@ -41,6 +41,7 @@ def document_body(obj: Any, printer: LatexPrinter) -> list[str]:
 @document_body.register
 def _(spline: Spline, printer: LatexPrinter) -> list[str]:
     state = ("It is complete: every other sign pattern was proven empty." if spline.complete else
+             "Its file claims it is complete; the claim was not re-proved." if spline.claimed_complete else
              f"It is INCOMPLETE: {len(spline.undecided)} sign systems were not decided, "
              "so the pieces below need not cover the input space.")
     rows, cols = spline.shape

@@ -22,15 +22,22 @@ Polynomials are strings read by :func:`~symattn.export.expressions.parse_exact`
 which re-checks its witness exactly; it then recomputes each piece from the
 model: the ReLU signs at the witness must be the stored pattern, and the
 walk along that pattern must give exactly the stored conditions and
-polynomials.  ``complete`` is the claim stored in the file: the emptiness
-proofs of the other sign systems are not stored, so they are not re-run.
+polynomials.
+
+``complete`` in a file is a *claim*: a spline read with ``complete: true``
+has ``completeness == "claimed"`` (``complete`` False, ``claimed_complete``
+True), and proofs refuse to build on it.  ``verify=True`` re-proves it:
+the case split is decided anew within ``budget`` and must find exactly the
+listed regions (:func:`~symattn.compiler.reprove.reprove_complete`).
 
 >>> import symattn
 >>> from symattn.nn import FeedForward
 >>> s = symattn.compile(FeedForward([[1, -1]], None, [[1], [1]], None), n=1)
 >>> t = spline_from_json(spline_to_json(s))
->>> [p.value for p in t.pieces] == [p.value for p in s.pieces], t.complete
-(True, True)
+>>> [p.value for p in t.pieces] == [p.value for p in s.pieces], t.completeness
+(True, 'claimed')
+>>> spline_from_json(spline_to_json(s), verify=True).completeness
+'proved'
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ import sympy
 
 from ..semialg.region import UndecidedCase
 from ..compiler.pipeline import spline_frame
+from ..compiler.reprove import reprove_complete
 from ..errors import SymattnError
 from ..graph.graph import ExpressionGraph
 from ..nn.trace import trace
@@ -102,7 +110,7 @@ def spline_to_dict(spline: Spline) -> dict:
     if spline.substitution:
         doc["substitution"] = {str(k): sympy.sstr(v) for k, v in spline.substitution.items()}
     doc["variables"] = [str(v) for v in spline.variables]
-    doc["complete"] = spline.complete
+    doc["complete"] = spline.completeness != "incomplete"
     doc["pieces"] = [{
         "conditions": _conditions(p.conditions),
         "witness": {str(s): str(v) for s, v in p.witness.pairs},
@@ -177,8 +185,13 @@ def _check_piece(spline: Spline, piece: Piece, f: Field) -> None:
         raise f.key("value").fail("not the polynomials the model gives along the pattern")
 
 
-def spline_from_dict(doc: Any, source: str | None = None) -> Spline:
-    """Rebuild a spline from its document, re-checking every witness and piece."""
+def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, budget: Any = None) -> Spline:
+    """Rebuild a spline from its document, re-checking every witness and piece.
+
+    A ``complete`` document gives a spline *claimed* complete; with
+    ``verify=True`` the claim is re-proved within ``budget`` (see the module
+    docstring).
+    """
     root = Field(doc, "")
     try:
         root.object(("format", "version", "n", "m", "parameters", "model", "substitution", "variables",
@@ -234,23 +247,23 @@ def spline_from_dict(doc: Any, source: str | None = None) -> Spline:
             _check_piece(spline, piece, f)
         if len({p.pattern for _, p in pieces}) != len(pieces):
             raise root.key("pieces").fail("two pieces have the same pattern")
-        spline = replace(spline, complete=complete)
+        spline = replace(spline, claimed_complete=complete)
     except ModelFileError as e:
         raise ModelFileError(e.path, e.reason, source) from None
-    return spline
+    return reprove_complete(spline, budget) if verify else spline
 
 
-def spline_from_json(source: str | Path) -> Spline:
-    """Read a spline from JSON text, or from a file when ``source`` is a path."""
+def spline_from_json(source: str | Path, verify: bool = False, budget: Any = None) -> Spline:
+    """Read a spline from JSON text, or from a file when ``source`` is a path (``verify``: see above)."""
     if isinstance(source, Path) or not source.lstrip().startswith("{"):
-        return load_spline(source)
+        return load_spline(source, verify=verify, budget=budget)
     try:
         doc = json.loads(source)
     except json.JSONDecodeError as e:
         raise ModelFileError("", f"not valid JSON: {e}") from None
-    return spline_from_dict(doc)
+    return spline_from_dict(doc, verify=verify, budget=budget)
 
 
-def load_spline(path: str | Path) -> Spline:
-    """Read a spline file."""
-    return spline_from_dict(read_document(path), source=str(path))
+def load_spline(path: str | Path, verify: bool = False, budget: Any = None) -> Spline:
+    """Read a spline file (``verify``: re-prove a completeness claim, see the module docstring)."""
+    return spline_from_dict(read_document(path), source=str(path), verify=verify, budget=budget)

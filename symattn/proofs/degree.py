@@ -46,6 +46,7 @@ from ..graph.graph import ExpressionGraph, input_symbols
 from ..interpret.base import Interpreter
 from ..checks import Check, Proof
 from .errors import ProofError, ProofInputError
+from .forms import refuse_claimed
 from .modpoly import ModPoly
 
 __all__ = ["DegreeProof", "DegreeRules", "degree_bound", "prove_degree", "line_degree"]
@@ -115,6 +116,7 @@ def _graph(model: Any, n: int | None, m: int | None) -> ExpressionGraph:
     if isinstance(model, ExpressionGraph):
         return model
     if isinstance(model, Spline):
+        refuse_claimed(model, "model")
         return model.graph
     from ..nn.trace import trace
 
@@ -248,6 +250,8 @@ def prove_degree(model: Any, d: int, *, n: int | None = None, m: int | None = No
     """
     if not isinstance(d, int) or isinstance(d, bool) or d < 0:
         raise ProofInputError("prove_degree(d)", f"must be a non-negative int, got {d!r}")
+    if spline is not None:
+        refuse_claimed(spline, "spline")
     graph = spline.graph if spline is not None else _graph(model, n, m)
     bound = degree_bound(graph)
     claim = f"the degree is {d}" if attained else f"every piece has degree <= {d}"

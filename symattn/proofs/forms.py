@@ -47,7 +47,7 @@ from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, Witness
 from .errors import ProofInputError
 
-__all__ = ["Form", "FormPiece", "as_form", "aligned"]
+__all__ = ["Form", "FormPiece", "as_form", "aligned", "refuse_claimed"]
 
 Polys = tuple  # tuple of rows of PolyElement
 
@@ -113,6 +113,7 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
     if isinstance(obj, Form):
         return obj
     if isinstance(obj, Spline):
+        refuse_claimed(obj, where)
         return spline_form(obj, f"spline of {len(obj.variables)} variables")
     if isinstance(obj, Module):
         from ..compiler.pipeline import compile as compile_model
@@ -146,6 +147,24 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
         return _list_form(obj, variables, where, budget)
     raise ProofInputError(where, f"cannot read a {type(obj).__name__}; give a model, Spline, MaxMin, Realization, "
                                  "UnivariateSpline, CPWL or a list of (conditions, polynomial) pieces")
+
+
+def refuse_claimed(spline, where: str) -> None:
+    """Raise :class:`ProofInputError` for a spline whose completeness is only a file's claim.
+
+    >>> import symattn
+    >>> from symattn.nn import Attention
+    >>> text = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2).to_json()
+    >>> refuse_claimed(symattn.Spline.from_json(text), "spline")     # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symattn.proofs.errors.ProofInputError: spline: this spline was read from a file that claims it is complete; ...
+    >>> refuse_claimed(symattn.Spline.from_json(text, verify=True), "spline")
+    """
+    if getattr(spline, "completeness", None) == "claimed":
+        raise ProofInputError(where, "this spline was read from a file that claims it is complete; a claim is not "
+                                     "a proof, so no proof builds on it. Re-prove it first: "
+                                     "Spline.from_json(path, verify=True)")
 
 
 def spline_form(spline, source: str) -> Form:

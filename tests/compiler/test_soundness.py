@@ -68,3 +68,9 @@ def test_a_point_on_a_wall_is_still_on_a_wall(masked):
     assert walls_at(masked.graph, ring, inputs, pattern) == (3,)    # entry (1, 0), row by row
     assert at.pattern[1] == at.pattern[2] == at.pattern[5] == 0     # the masked ones: constants, no walls
     assert masked(X) == MASKED(X)
+
+
+def test_the_pattern_encoding_of_files_is_unchanged(masked):
+    back = symattn.Spline.from_json(masked.to_json(), verify=True)
+    assert [p.pattern for p in back.pieces] == [p.pattern for p in masked.pieces]
+    assert back.completeness == "proved"
