@@ -17,6 +17,7 @@ from ..semialg.oracle import Oracle
 from ..semialg.poly import polynomial_ring
 from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
+from .coverage import GUARD_POINTS, coverage_guard
 from ..semialg.pool import SamplePool
 
 __all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
@@ -98,11 +99,14 @@ def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any
 
 def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = None,
                   progress: bool | None = None, substitution: Mapping[sympy.Symbol, Any] | None = None,
-                  samples: int | None = None, seed: int = 0, oracle: Oracle | None = None):
+                  samples: int | None = None, seed: int = 0, oracle: Oracle | None = None,
+                  guard: int = GUARD_POINTS):
     """Case-split a traced graph into its exact :class:`~symattn.spline.Spline`.
 
     ``substitution`` maps input variables to affine expressions in new
-    variables (or constants) and parameters to exact values.
+    variables (or constants) and parameters to exact values.  ``guard``
+    fresh exact points check a complete result
+    (:func:`~symattn.compiler.coverage.coverage_guard`; 0 turns it off).
     """
     graph.lint()
     check_spline_ops(graph)
@@ -117,9 +121,10 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)
-    return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
-                  complete=not result.undecided, undecided=tuple(result.undecided),
-                  symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples))
+    spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
+                    complete=not result.undecided, undecided=tuple(result.undecided),
+                    symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples))
+    return coverage_guard(spline, guard, seed)
 
 
 def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,
