@@ -205,6 +205,10 @@ class Spline(Printable):
       it; ``Spline.from_json(path, verify=True)`` re-proves it;
     * ``"incomplete"``: some sign systems are undecided (``undecided``).
 
+    ``emptiness`` lists the sign systems the case split proved empty, each
+    an :class:`~symattn.semialg.certificates.Emptiness` record naming the
+    procedure; a spline file stores them with their certificates.
+
     >>> import symattn
     >>> from symattn.nn import Attention
     >>> s = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2)
@@ -225,6 +229,7 @@ class Spline(Printable):
     substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
     claimed_complete: bool = False
+    emptiness: tuple = field(default=(), repr=False)
 
     @property
     def completeness(self) -> str:

@@ -36,6 +36,7 @@ import sympy
 
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
+from ..semialg.certificates import Emptiness
 from ..semialg.oracle import Feasible, Infeasible, Oracle
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
@@ -75,9 +76,12 @@ class LeafPiece:
 
 @dataclass
 class SplitResult:
+    """The regions found, the sign systems left undecided, and those proven empty (with the reason)."""
+
     pieces: list[LeafPiece] = field(default_factory=list)
     undecided: list[UndecidedCase] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    pruned: list[Emptiness] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -319,7 +323,7 @@ class CaseSplitter(MatrixRules):
             if isinstance(answer, Feasible):
                 enter(np.array([self.pool.add(answer.witness)]))
             elif isinstance(answer, Infeasible):
-                continue
+                self.result.pruned.append(Emptiness(conditions, answer.reason))
             elif stage + 1 < len(self.oracles):
                 self.queues[stage + 1].append((conditions, st, enter))
             else:

@@ -4,7 +4,12 @@
 (the same walk, the same oracles, within a budget) and compares: the
 recompiled regions must be exactly the listed ones, by ReLU sign pattern.
 Every sign system the case split enumerates is therefore decided again in
-this process; nothing of the file is trusted but the model it names.
+this process; nothing of the file is trusted but the model it names and
+the emptiness certificates it carries, and those only after an exact
+check: a branch whose sign system has a checked ``syntactic`` or
+``farkas`` certificate (:mod:`symattn.semialg.certificates`) is pruned
+without asking a solver; every other branch goes to the oracles as in a
+compile.  ``stats["reproved"]`` counts what settled each branch.
 
 >>> import symattn
 >>> from symattn.nn import Attention
@@ -22,7 +27,8 @@ from typing import Any
 
 from ..spline import SoundnessError, Spline
 from .casesplit import Budget
-from .pipeline import compile_graph
+from ..semialg.certificates import CertifiedEmptiness
+from .pipeline import compile_graph, default_oracles
 
 __all__ = ["reprove_complete", "ClaimNotReproved", "ClaimRefuted"]
 
@@ -45,8 +51,9 @@ def reprove_complete(spline: Spline, budget: Budget | float | None = None, **opt
     """
     if spline.completeness != "claimed":
         return spline
+    oracles = [CertifiedEmptiness(spline.emptiness), *default_oracles(spline.ring)]
     again = compile_graph(spline.graph, budget=budget, progress=False, substitution=spline.substitution,
-                          **options)
+                          oracle=oracles, **options)
     listed = {p.pattern for p in spline.pieces}
     missing = [p for p in again.pieces if p.pattern not in listed]
     if missing:
@@ -61,4 +68,4 @@ def reprove_complete(spline: Spline, budget: Budget | float | None = None, **opt
     if found != listed:  # a listed piece has a checked witness, so a sound compile finds it
         raise SoundnessError("a listed region with a checked witness was not found again")
     stats = dict(spline.stats, reproved=dict(again.stats))
-    return replace(spline, complete=True, claimed_complete=False, stats=stats)
+    return replace(spline, complete=True, claimed_complete=False, stats=stats, emptiness=again.emptiness)

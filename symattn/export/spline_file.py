@@ -14,6 +14,8 @@ Format, version 1 (fields in this order)::
                   "pattern": [1, 1, -1, ...],                          # ReLU signs in graph order
                   "value": [["x[0,0]**3 + ...", ...], ...]}, ...],
       "undecided": [{"conditions": [...], "reason": "..."}],
+      "emptiness": [{"conditions": [...], "procedure": "farkas",         # one per pruned sign system
+                     "multipliers": ["1/2", ...], "reason": "..."}, ...],
       "stats": {...}                                    # informative only
     }
 
@@ -30,6 +32,14 @@ True), and proofs refuse to build on it.  ``verify=True`` re-proves it:
 the case split is decided anew within ``budget`` and must find exactly the
 listed regions (:func:`~symattn.compiler.reprove.reprove_complete`).
 
+``emptiness`` has one record per sign system the case split proved empty,
+naming the procedure (:mod:`symattn.semialg.certificates`): ``syntactic``
+and ``farkas`` records are re-checked exactly when the file is read, with
+no solver, and a wrong one is refused; ``solver`` records rest on z3's
+"unsat" and are taken as claims.  With ``verify=True`` the re-proof prunes
+a branch by its checked certificate and asks the oracle about the rest.
+Files without ``emptiness`` (written before it existed) still load.
+
 >>> import symattn
 >>> from symattn.nn import FeedForward
 >>> s = symattn.compile(FeedForward([[1, -1]], None, [[1], [1]], None), n=1)
@@ -44,11 +54,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
 import sympy
 
+from ..semialg.certificates import PROCEDURES, Emptiness, certify_all, check
 from ..semialg.region import UndecidedCase
 from ..compiler.pipeline import spline_frame
 from ..compiler.reprove import reprove_complete
@@ -118,7 +130,16 @@ def spline_to_dict(spline: Spline) -> dict:
         "value": [[_text(g) for g in row] for row in p.polys],
     } for p in spline.pieces]
     doc["undecided"] = [{"conditions": _conditions(u.conditions), "reason": u.reason} for u in spline.undecided]
+    doc["emptiness"] = [_emptiness_doc(e) for e in certify_all(spline.emptiness)]
     doc["stats"] = _exact_json(spline.stats)
+    return doc
+
+
+def _emptiness_doc(record: Emptiness) -> dict:
+    doc: dict[str, Any] = {"conditions": _conditions(record.conditions), "procedure": record.procedure}
+    if record.multipliers:
+        doc["multipliers"] = [str(m) for m in record.multipliers]
+    doc["reason"] = record.reason
     return doc
 
 
@@ -185,6 +206,25 @@ def _check_piece(spline: Spline, piece: Piece, f: Field) -> None:
         raise f.key("value").fail("not the polynomials the model gives along the pattern")
 
 
+def _emptiness_field(f: Field, ring, symbols) -> Emptiness:
+    """One emptiness record, its certificate re-checked exactly (no solver) when it has one."""
+    f.object(("conditions", "procedure", "multipliers", "reason"))
+    procedure = f.key("procedure").string()
+    if procedure not in PROCEDURES:
+        raise f.key("procedure").fail(f"one of {', '.join(PROCEDURES)}, not {procedure!r}")
+    multipliers = []
+    for m in f.key("multipliers", []).list():
+        value = m.expression({})
+        if not value.is_Rational:
+            raise m.fail(f"{value} is not a rational number")
+        multipliers.append(Fraction(int(value.p), int(value.q)))
+    record = Emptiness(_conditions_field(f.key("conditions", []), ring, symbols), f.key("reason").string(),
+                       procedure, tuple(multipliers))
+    if record.checkable and not check(record):
+        raise f.fail(f"the {procedure} certificate does not prove this sign system empty")
+    return record
+
+
 def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, budget: Any = None) -> Spline:
     """Rebuild a spline from its document, re-checking every witness and piece.
 
@@ -195,7 +235,7 @@ def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, 
     root = Field(doc, "")
     try:
         root.object(("format", "version", "n", "m", "parameters", "model", "substitution", "variables",
-                     "complete", "pieces", "undecided", "stats"))
+                     "complete", "pieces", "undecided", "emptiness", "stats"))
         if root.key("format").string() != FORMAT:
             raise root.key("format").fail(f"expected {FORMAT!r}")
         if root.key("version").integer() != VERSION:
@@ -236,13 +276,14 @@ def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, 
             pieces.append((f, Piece(region, value, pattern)))
         undecided = tuple(UndecidedCase(_conditions_field(u.key("conditions", []), ring, own), u.key("reason").string())
                           for u in root.key("undecided", []).list())
+        emptiness = tuple(_emptiness_field(e, ring, own) for e in root.key("emptiness", []).list())
         complete = root.key("complete").boolean()
         if complete and undecided:
             raise root.key("complete").fail("a spline with undecided sign systems is not complete")
         stats = root.key("stats", {}).object()
         spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters,
                         pieces=tuple(p for _, p in pieces), complete=False, undecided=undecided,
-                        symbolic_inputs=inputs, substitution=substitution, stats=dict(stats))
+                        symbolic_inputs=inputs, substitution=substitution, stats=dict(stats), emptiness=emptiness)
         for f, piece in pieces:
             _check_piece(spline, piece, f)
         if len({p.pattern for _, p in pieces}) != len(pieces):
