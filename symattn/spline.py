@@ -155,16 +155,26 @@ class PointPiece(Printable):
     def __init__(self, spline: "Spline", point: Mapping, pattern: tuple[int, ...], output, piece: Piece | None):
         self.spline, self.point, self.pattern, self.output, self.piece = spline, point, pattern, output, piece
 
-    @property
+    @cached_property
     def on_wall(self) -> bool:
-        return self.piece is None and bool(self._walk[2])
+        if self.piece is not None or 0 not in self.pattern:
+            return False
+        if "_walk" in self.__dict__:
+            return bool(self._walk[2])
+        from .interpret.walkers import walls_at
+
+        return bool(walls_at(self.spline.graph, self.spline.ring, self.spline.symbolic_inputs, self.pattern,
+                             self._fixed, first=True))
+
+    @property
+    def _fixed(self) -> dict:
+        return {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
 
     @cached_property
     def _walk(self):
         from .interpret.walkers import PatternPolys
 
-        fixed = {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
-        walker = PatternPolys(self.spline.ring, self.pattern, params=fixed)
+        walker = PatternPolys(self.spline.ring, self.pattern, params=self._fixed)
         polys = walker.run(self.spline.graph, self.spline.symbolic_inputs)
         return polys, tuple(walker.conditions), tuple(walker.walls)
 
@@ -235,6 +245,10 @@ class Spline(Printable):
     def completeness(self) -> str:
         """``"proved"``, ``"claimed"`` (a file's claim, not re-proved) or ``"incomplete"``."""
         return "proved" if self.complete else "claimed" if self.claimed_complete else "incomplete"
+
+    @cached_property
+    def _point_weights(self) -> dict:
+        return {}
 
     @cached_property
     def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
@@ -313,7 +327,9 @@ class Spline(Printable):
         from .interpret.walkers import pattern_at
 
         values, graph_params, point = self._point(inputs, params)
-        pattern, output = pattern_at(self.graph, values, graph_params)
+        # without free parameters every point has the same parameter values: convert the weights once
+        weights = None if self.parameters else self._point_weights
+        pattern, output = pattern_at(self.graph, values, graph_params, weights)
         at = PointPiece(self, point, pattern, output, self._by_pattern.get(pattern))
         if at.piece is None and self.completeness != "incomplete" and not at.on_wall:
             claim = "whose file claims it complete" if self.claimed_complete else "claimed complete"

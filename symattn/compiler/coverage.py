@@ -26,14 +26,25 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 
+from ..graph import nodes as N
 from ..semialg.pool import SamplePool
 from ..semialg.region import UndecidedCase
 from ..spline import SoundnessError, Spline
 
-__all__ = ["CoverageWarning", "coverage_guard", "GUARD_POINTS"]
+__all__ = ["CoverageWarning", "coverage_guard", "guard_points", "GUARD_POINTS", "GUARD_WORK"]
 
-#: fresh points the guard looks up after a complete compile
+#: fresh points the guard looks up after a complete compile (at most)
 GUARD_POINTS = 64
+#: scalar multiplications the guard's forward passes may take in all (but at least 8 points)
+GUARD_WORK = 500_000
+
+
+def guard_points(graph, points: int = GUARD_POINTS, work: int = GUARD_WORK) -> int:
+    """How many points to look up: ``points``, fewer when one exact forward pass of ``graph``
+    costs so much that they would take more than ``work`` multiplications, but at least 8."""
+    per_pass = sum(graph.attrs(graph.args(v)[0])[N.SHAPE][0] * graph.attrs(graph.args(v)[0])[N.SHAPE][1]
+                   * graph.attrs(v)[N.SHAPE][1] for v in graph.nodes_with_op(N.MATMUL))
+    return min(points, max(8, work // max(per_pass, 1)))
 
 
 class CoverageWarning(UserWarning):
@@ -45,10 +56,12 @@ def coverage_guard(spline: Spline, points: int = GUARD_POINTS, seed: int = 0) ->
     the same pieces flagged incomplete, with an :class:`UndecidedCase` per region found outside them.
 
     Only a complete spline is checked (an incomplete one already says it
-    may miss regions); ``spline.stats["coverage"]`` records the count.
+    may miss regions); the count is cut for graphs whose forward pass is
+    costly (:func:`guard_points`), and ``spline.stats["coverage"]`` records it.
     """
     if not spline.complete or points <= 0:
         return spline
+    points = guard_points(spline.graph, points)
     pool = SamplePool.random(spline.ring, points, seed=seed + 7_919)   # never the search's own points
     outside: dict[tuple[int, ...], UndecidedCase] = {}
     for k in range(points):

@@ -21,6 +21,7 @@ from typing import Mapping, Sequence
 
 import sympy
 
+from ..errors import SymattnError
 from ..graph.graph import ExpressionGraph
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from .matrix_rules import FractionRules, MatrixRules
@@ -29,11 +30,17 @@ __all__ = ["PointWalker", "FollowPattern", "PatternPolys", "pattern_at", "walls_
 
 
 class PointWalker(FractionRules):
-    """Exact forward pass at a rational point that records every ReLU sign."""
+    """Exact forward pass at a rational point that records every ReLU sign.
 
-    def __init__(self, params: Mapping | None = None) -> None:
+    ``weights``: a dictionary shared by walkers with the same ``params``, so
+    that the weights are converted to fractions once, not once per point.
+    """
+
+    def __init__(self, params: Mapping | None = None, weights: dict | None = None) -> None:
         super().__init__(params)
         self.pattern: list[int] = []
+        if weights is not None:
+            self._weights = weights
 
     def rule_relu(self, a, x):
         out = []
@@ -48,9 +55,10 @@ class PointWalker(FractionRules):
 
 
 def pattern_at(graph: ExpressionGraph, inputs: Mapping[str, Sequence[Sequence[Fraction]]],
-               params: Mapping | None = None) -> tuple[tuple[int, ...], tuple]:
-    """``(pattern, value)`` at a rational point: the ReLU signs and the exact output."""
-    walker = PointWalker(params)
+               params: Mapping | None = None, weights: dict | None = None) -> tuple[tuple[int, ...], tuple]:
+    """``(pattern, value)`` at a rational point: the ReLU signs and the exact output
+    (``weights``: a cache shared between calls with the same ``params``, see :class:`PointWalker`)."""
+    walker = PointWalker(params, weights)
     value = walker.run(graph, inputs)
     return tuple(walker.pattern), value
 
@@ -88,8 +96,10 @@ class PatternPolys(FollowPattern):
     zero signs whose entry is not constant (a constant 0 is no wall).
     """
 
-    def __init__(self, ring: PolyRing, pattern: Sequence[int], params: Mapping | None = None) -> None:
+    def __init__(self, ring: PolyRing, pattern: Sequence[int], params: Mapping | None = None,
+                 stop_at_wall: bool = False) -> None:
         self.ring, self.zero = ring, ring.zero
+        self.stop_at_wall = stop_at_wall
         self.pattern = list(pattern)
         self.position = 0
         self.params = dict(params or {})
@@ -105,6 +115,8 @@ class PatternPolys(FollowPattern):
     def record(self, g: PolyElement, s: int) -> None:
         if s == 0 and not g.is_ground:
             self.walls.append(self.position - 1)
+            if self.stop_at_wall:
+                raise _WallFound
         if not g.is_ground:
             h, t = normalize_condition(g, 1)
             if h not in self._seen:
@@ -112,8 +124,13 @@ class PatternPolys(FollowPattern):
                 self.conditions.append((h, s * t))
 
 
+class _WallFound(SymattnError):
+    """Stops a :class:`PatternPolys` walk at the first wall (``stop_at_wall``); never leaves
+    :func:`walls_at`.  A :class:`SymattnError`, so the interpreter passes it through unwrapped."""
+
+
 def walls_at(graph: ExpressionGraph, ring: PolyRing, inputs: Mapping, pattern: Sequence[int],
-             params: Mapping | None = None) -> tuple[int, ...]:
+             params: Mapping | None = None, first: bool = False) -> tuple[int, ...]:
     """The positions of ``pattern``'s zeros that are walls through the point, not constant entries.
 
     ``pattern`` is the pattern of a point (:func:`pattern_at`); ``inputs``
@@ -121,7 +138,8 @@ def walls_at(graph: ExpressionGraph, ring: PolyRing, inputs: Mapping, pattern: S
     pattern is exact, and it follows the point's own signs up to the first
     wall, so that first wall is found exactly; an empty answer means every
     zero is an identically zero entry and the point lies off every wall.
-    Free (no polynomial walk) when the pattern has no zero.
+    Free (no polynomial walk) when the pattern has no zero; ``first=True``
+    stops at the first wall (enough to tell whether the point is on one).
 
     >>> from symattn.nn import MaskedAttention
     >>> from symattn.compiler.pipeline import spline_frame
@@ -134,6 +152,9 @@ def walls_at(graph: ExpressionGraph, ring: PolyRing, inputs: Mapping, pattern: S
     """
     if 0 not in pattern:
         return ()
-    walker = PatternPolys(ring, pattern, params)
-    walker.run(graph, inputs)
+    walker = PatternPolys(ring, pattern, params, stop_at_wall=first)
+    try:
+        walker.run(graph, inputs)
+    except _WallFound:
+        pass
     return tuple(walker.walls)

@@ -90,3 +90,12 @@ def test_without_the_guard_the_lie_goes_unnoticed():
     spline, _ = _compile("attention n=2", lambda ring: LyingOracle(ring, 1), guard=0)
     truth, _ = _compile("attention n=2")
     assert spline.complete and len(spline) < len(truth)
+
+
+def test_the_guard_takes_fewer_points_when_a_forward_pass_is_costly():
+    from symattn.compiler.coverage import guard_points
+
+    assert guard_points(MODELS["causal attention n=3"][0].trace(n=3)) == 64
+    wide = FeedForward([[1] * 12_500], None, [[1]] * 12_500, None).trace(n=1)   # 25,000 products a pass
+    assert guard_points(wide) == 20
+    assert guard_points(FeedForward([[1] * 12_500], None, [[1]] * 12_500, None).trace(n=4), work=10) == 8
