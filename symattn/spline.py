@@ -32,6 +32,7 @@ from .graph.graph import ExpressionGraph, input_symbols
 from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
 from .semialg.region import UndecidedCase
+from .semialg.certificates import Emptiness
 from .printable import Printable
 
 __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError"]
@@ -239,7 +240,7 @@ class Spline(Printable):
     substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
     claimed_complete: bool = False
-    emptiness: tuple = field(default=(), repr=False)
+    emptiness: tuple[Emptiness, ...] = field(default=(), repr=False)
 
     @property
     def completeness(self) -> str:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Sequence
 
+from .oracle import Infeasible, Oracle, Undecided
 from .poly import PolyElement
 from .region import Condition
 
@@ -123,8 +124,6 @@ def farkas_multipliers(conditions: Sequence[Condition], timeout: float = 1.0,
 
 
 def _syntactic(conditions: Sequence[Condition]) -> bool:
-    from .oracle import Infeasible, Oracle
-
     return isinstance(Oracle(conditions[0][0].ring).syntactic(conditions), Infeasible)
 
 
@@ -174,9 +173,7 @@ class CertifiedEmptiness:
         self.known = {frozenset(r.conditions): r for r in records if r.checkable}
         self.stats: Counter[str] = Counter()
 
-    def decide(self, conditions: Sequence[Condition], *, hint=None, deadline=None):
-        from .oracle import Infeasible, Undecided
-
+    def decide(self, conditions: Sequence[Condition], *, hint=None, deadline=None) -> Infeasible | Undecided:
         record = self.known.get(frozenset(conditions))
         if record is not None and check(record):
             self.stats[f"certificate-{record.procedure}"] += 1
