@@ -237,23 +237,23 @@ class Spline(Printable):
     complete: bool
     undecided: tuple[UndecidedCase, ...]
     symbolic_inputs: Mapping[str, Any] = field(repr=False)
-    substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
-    stats: dict = field(default_factory=dict, repr=False)
     claimed_complete: bool = False
     emptiness: tuple[Emptiness, ...] = field(default=(), repr=False)
+    substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
+    stats: dict = field(default_factory=dict, repr=False)
 
-    @property
-    def completeness(self) -> str:
-        """``"proved"``, ``"claimed"`` (a file's claim, not re-proved) or ``"incomplete"``."""
-        return "proved" if self.complete else "claimed" if self.claimed_complete else "incomplete"
+    @cached_property
+    def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
+        return {p.pattern: p for p in self.pieces}
 
     @cached_property
     def _point_weights(self) -> dict:
         return {}
 
-    @cached_property
-    def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
-        return {p.pattern: p for p in self.pieces}
+    @property
+    def completeness(self) -> str:
+        """``"proved"``, ``"claimed"`` (a file's claim, not re-proved) or ``"incomplete"``."""
+        return "proved" if self.complete else "claimed" if self.claimed_complete else "incomplete"
 
     # -- basic facts -----------------------------------------------------
     @property
