@@ -6,7 +6,6 @@ import dataclasses
 from fractions import Fraction
 
 import pytest
-import sympy
 
 import symattn
 from symattn.compiler.pipeline import spline_frame

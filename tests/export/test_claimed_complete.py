@@ -6,7 +6,6 @@ import json
 import warnings
 
 import pytest
-import sympy
 
 import symattn
 from symattn.compiler.casesplit import Budget
