@@ -22,11 +22,12 @@ system and the oracle's reason, and :func:`certify` turns it into one of
 >>> from sympy import symbols
 >>> from symattn.semialg.poly import polynomial_ring
 >>> x, y = symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
->>> e = certify(Emptiness(((X - Y, 1), (Y - 1, 1), (X - 1, -1)), "lra: ..."))
->>> e.procedure, e.multipliers                      # (x − y) + (y − 1) − (x − 1) = 0
-('farkas', (Fraction(1, 3), Fraction(1, 3), Fraction(1, 3)))
->>> check(e)
+>>> system = ((X - Y, 1), (Y - 1, 1), (X - 1, -1))         # x > y > 1 > x
+>>> check_farkas(system, (1, 1, 1))                         # (x − y) + (y − 1) − (x − 1) = 0
 True
+>>> e = certify(Emptiness(system, "lra: ..."))              # the multipliers found sum to 1
+>>> e.procedure, sum(e.multipliers), check(e)
+('farkas', Fraction(1, 1), True)
 >>> certify(Emptiness(((X**2 + Y**2, -1),), "syntactic: ...")).procedure
 'syntactic'
 """
