@@ -110,10 +110,10 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
     from ..realize import CPWL, MaxMin, Realization, UnivariateSpline
     from ..spline import Spline
 
+    refuse_claimed(obj, where)
     if isinstance(obj, Form):
         return obj
     if isinstance(obj, Spline):
-        refuse_claimed(obj, where)
         return spline_form(obj, f"spline of {len(obj.variables)} variables")
     if isinstance(obj, Module):
         from ..compiler.pipeline import compile as compile_model
