@@ -100,3 +100,13 @@ def test_the_file_writes_the_claim_back_and_an_incomplete_file_stays_incomplete(
                               budget=Budget(regions=1), progress=False)
     back = symattn.Spline.from_json(partial.to_json(), verify=True)
     assert back.completeness == "incomplete" and len(back.undecided) == len(partial.undecided)
+
+
+def test_realize_refuses_a_claimed_spline_too():
+    from symattn.errors import CertificateInputError
+
+    net = FeedForward([[1, -1]], [0, 1], [[1], [-2]], None)          # σ(x) − 2σ(1 − x): degree 1
+    text = symattn.compile(net, n=1).to_json()
+    with pytest.raises(CertificateInputError, match="verify=True"):
+        symattn.certificate(symattn.Spline.from_json(text))
+    assert symattn.realize(symattn.Spline.from_json(text, verify=True)).verify().proved
