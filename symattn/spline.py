@@ -32,6 +32,7 @@ from .graph.graph import ExpressionGraph, input_symbols
 from .semialg.poly import PolyElement, PolyRing, evaluate_fractions
 from .semialg.region import Condition, Region
 from .semialg.region import UndecidedCase
+from .semialg.certificates import Emptiness
 from .printable import Printable
 from .rationals import to_fraction, to_rational
 
@@ -39,10 +40,11 @@ __all__ = ["Piece", "Spline", "PointPiece", "MergedPiece", "SoundnessError", "En
 
 
 class SoundnessError(SymattnError):
-    """A point of a spline claimed complete lies in no listed region.
+    """A point off every wall of a spline claimed complete lies in no listed region.
 
-    This can only come from a wrong emptiness proof (for example a solver
-    bug); it is raised rather than hidden.
+    For a compiled spline this can only come from a wrong emptiness proof
+    (for example a solver bug); for a spline read from a file, from a file
+    whose ``complete`` claim is false.  It is raised rather than hidden.
     """
 
 
@@ -139,9 +141,11 @@ class MergedPiece(Printable):
 class PointPiece(Printable):
     """The piece at a point, from one exact forward pass (no enumeration).
 
-    ``pattern`` has the sign of every ReLU entry there (0 on a wall);
-    ``piece`` is the compiled :class:`Piece` containing the point when the
-    spline lists it.  ``value`` (the polynomial matrix) and ``conditions``
+    ``pattern`` has the sign of every ReLU entry there (0 on a wall, and 0
+    for an identically zero entry, as in the compiled patterns); ``piece``
+    is the compiled :class:`Piece` containing the point when the spline
+    lists it; ``on_wall`` tells whether the point lies on a wall (some 0 of
+    the pattern belongs to a non-constant entry).  ``value`` (the polynomial matrix) and ``conditions``
     are recomputed from the graph along the pattern on first use, so they
     are available even for models too large to enumerate.
     """
@@ -149,18 +153,28 @@ class PointPiece(Printable):
     def __init__(self, spline: "Spline", point: Mapping, pattern: tuple[int, ...], output, piece: Piece | None):
         self.spline, self.point, self.pattern, self.output, self.piece = spline, point, pattern, output, piece
 
-    @property
+    @cached_property
     def on_wall(self) -> bool:
-        return self.piece is None and 0 in self.pattern
+        if self.piece is not None or 0 not in self.pattern:
+            return False
+        if "_walk" in self.__dict__:
+            return bool(self._walk[2])
+        from .interpret.walkers import walls_at
+
+        return bool(walls_at(self.spline.graph, self.spline.ring, self.spline.symbolic_inputs, self.pattern,
+                             self._fixed, first=True))
+
+    @property
+    def _fixed(self) -> dict:
+        return {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
 
     @cached_property
     def _walk(self):
         from .interpret.walkers import PatternPolys
 
-        fixed = {p: v for p, v in self.spline.substitution.items() if p in self.spline.graph.parameters}
-        walker = PatternPolys(self.spline.ring, self.pattern, params=fixed)
+        walker = PatternPolys(self.spline.ring, self.pattern, params=self._fixed)
         polys = walker.run(self.spline.graph, self.spline.symbolic_inputs)
-        return polys, tuple(walker.conditions)
+        return polys, tuple(walker.conditions), tuple(walker.walls)
 
     @property
     def polys(self):
@@ -215,6 +229,29 @@ class Spline(Printable):
     ``spline(X)`` (or ``spline(Y, Z)``, ``spline(X, Y)``, matching the
     model's call, and ``params=`` for parameters) evaluates exactly at any
     rational point, walls included.
+
+    ``complete`` is True only when this process proved that the listed
+    regions cover everything: every other sign system was proven empty.
+    ``completeness`` says which of three states the spline is in:
+
+    * ``"proved"``: ``complete`` is True;
+    * ``"claimed"``: read from a file that says complete, without re-proving
+      it (``claimed_complete`` is True, ``complete`` False).  A file is a
+      claim: proofs and the ``symattn.testing`` helpers refuse to build on
+      it; ``Spline.from_json(path, verify=True)`` re-proves it;
+    * ``"incomplete"``: some sign systems are undecided (``undecided``).
+
+    ``emptiness`` lists the sign systems the case split proved empty, each
+    an :class:`~symattn.semialg.certificates.Emptiness` record naming the
+    procedure; a spline file stores them with their certificates.
+
+    >>> import symattn
+    >>> from symattn.nn import Attention
+    >>> s = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2)
+    >>> s.completeness, Spline.from_json(s.to_json()).completeness
+    ('proved', 'claimed')
+    >>> Spline.from_json(s.to_json(), verify=True).completeness
+    'proved'
     """
 
     graph: ExpressionGraph
@@ -225,6 +262,8 @@ class Spline(Printable):
     complete: bool
     undecided: tuple[UndecidedCase, ...]
     symbolic_inputs: Mapping[str, Any] = field(repr=False)
+    claimed_complete: bool = False
+    emptiness: tuple[Emptiness, ...] = field(default=(), repr=False)
     substitution: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
     simplified: Simplification | None = field(default=None, repr=False)
@@ -232,6 +271,15 @@ class Spline(Printable):
     @cached_property
     def _by_pattern(self) -> dict[tuple[int, ...], Piece]:
         return {p.pattern: p for p in self.pieces}
+
+    @cached_property
+    def _point_weights(self) -> dict:
+        return {}
+
+    @property
+    def completeness(self) -> str:
+        """``"proved"``, ``"claimed"`` (a file's claim, not re-proved) or ``"incomplete"``."""
+        return "proved" if self.complete else "claimed" if self.claimed_complete else "incomplete"
 
     # -- basic facts -----------------------------------------------------
     @property
@@ -254,7 +302,8 @@ class Spline(Printable):
         return tuple(p.region for p in self.pieces)
 
     def __repr__(self) -> str:
-        state = "complete" if self.complete else f"incomplete, {len(self.undecided)} undecided"
+        state = {"proved": "complete", "claimed": "claimed complete (not re-proved)"}.get(
+            self.completeness, f"incomplete, {len(self.undecided)} undecided")
         return (f"<Spline {self.shape[0]}×{self.shape[1]} in {len(self.variables)} variables: "
                 f"{len(self)} pieces, degree {self.degree}, {state}>")
 
@@ -295,15 +344,24 @@ class Spline(Printable):
         return input_symbols(name, *self.graph.input_shape(name)).tolist()
 
     def piece_at(self, *inputs: Any, params: Mapping | None = None) -> PointPiece:
-        """The piece at a point: one exact forward pass, then a dictionary lookup."""
+        """The piece at a point: one exact forward pass, then a dictionary lookup.
+
+        Raises :class:`SoundnessError` when the spline is complete (proved or
+        claimed) and the point lies off every wall but in no listed region.
+        Telling a wall from an identically zero entry costs one polynomial
+        walk, only for an unlisted point whose pattern has a 0.
+        """
         from .interpret.walkers import pattern_at
 
         values, graph_params, point = self._point(inputs, params)
-        pattern, output = pattern_at(self.graph, values, graph_params)
-        piece = self._by_pattern.get(pattern)
-        if piece is None and self.complete and 0 not in pattern:
-            raise SoundnessError(f"the point {point} lies in no region of a spline claimed complete")
-        return PointPiece(self, point, pattern, output, piece)
+        # without free parameters every point has the same parameter values: convert the weights once
+        weights = None if self.parameters else self._point_weights
+        pattern, output = pattern_at(self.graph, values, graph_params, weights)
+        at = PointPiece(self, point, pattern, output, self._by_pattern.get(pattern))
+        if at.piece is None and self.completeness != "incomplete" and not at.on_wall:
+            claim = "whose file claims it complete" if self.claimed_complete else "claimed complete"
+            raise SoundnessError(f"the point {point} lies off every wall but in no region of a spline {claim}")
+        return at
 
     def __call__(self, *inputs: Any, params: Mapping | None = None) -> sympy.Matrix:
         """Exact value at a rational point, from the listed piece when there is one.
@@ -370,10 +428,13 @@ class Spline(Printable):
         return spline_to_json(self, path)
 
     @classmethod
-    def from_json(cls, source) -> "Spline":
-        """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`)."""
+    def from_json(cls, source, verify: bool = False, budget=None) -> "Spline":
+        """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`).
+
+        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``).
+        """
         from .export.spline_file import spline_from_json
-        return spline_from_json(source)
+        return spline_from_json(source, verify=verify, budget=budget)
 
     def _repr_html_(self) -> str | None:
         """Jupyter: a short summary of a large spline; None (so LaTeX) for a small one (:mod:`symattn.export.html`)."""

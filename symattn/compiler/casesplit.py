@@ -35,6 +35,7 @@ import numpy as np
 
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph
+from ..semialg.certificates import Emptiness
 from ..semialg.oracle import Feasible, Infeasible, Oracle
 from ..semialg.poly import PolyElement, PolyRing, normalize_condition
 from ..semialg.region import Condition, Region, UndecidedCase
@@ -89,9 +90,12 @@ class LeafPiece:
 
 @dataclass
 class SplitResult:
+    """The regions found, the sign systems left undecided, and those proven empty (with the reason)."""
+
     pieces: list[LeafPiece] = field(default_factory=list)
     undecided: list[UndecidedCase] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    pruned: list[Emptiness] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,37 @@ class _State:
     decided: Mapping[PolyElement, int]
     idx: np.ndarray  # pool points satisfying every condition (never empty)
     pattern: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A task of the walk: decide entry ``e`` of the ReLU node ``order[k]`` on the region ``st``.
+
+    ``entries`` are the node's input entries row by row; ``out`` and ``pat``
+    hold the values and signs of the entries before ``e``; ``env`` the
+    values of the nodes evaluated so far (shared, never mutated after the split).
+    """
+
+    k: int
+    env: dict
+    st: _State
+    entries: tuple
+    e: int
+    out: tuple
+    pat: tuple
+    cols: int
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """A task of the walk: the side ``h·sh > 0`` of the split of ``task``'s entry
+    (``g = t·h``; ``signs`` are the signs of ``h`` at the region's pool points)."""
+
+    task: _Entry
+    h: PolyElement
+    t: int
+    sh: int
+    signs: np.ndarray = field(compare=False)
 
 
 def _in_jupyter() -> bool:
@@ -169,13 +204,8 @@ class CaseSplitter(PolyRules):
         self.exhausted = False
         self.queues: list[deque[tuple[tuple[Condition, ...], _State, Callable]]] = [deque() for _ in self.oracles]
         root = _State((), {}, self.pool.all(), ())
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 20000))
-        try:
-            self._walk(0, {}, root)
-            self._retry_deferred()
-        finally:
-            sys.setrecursionlimit(limit)
+        self._walk(0, {}, root)
+        self._retry_deferred()
         # timing decides which branches were deferred: sort for a deterministic order
         self.result.pieces.sort(key=lambda leaf: tuple(-s for s in leaf.pattern))
         elapsed = time.monotonic() - self.start
@@ -199,58 +229,103 @@ class CaseSplitter(PolyRules):
         return self.exhausted
 
     def _walk(self, k: int, env: dict, st: _State) -> None:
-        """Evaluate nodes from position ``k``; after the last ReLU nothing can split,
-        so the region is complete there (its polynomials are computed on demand)."""
+        """Explore every branch below position ``k`` of the graph order, depth first.
+
+        The walk is iterative: an explicit stack of tasks replaces the
+        recursion through every ReLU entry, so its depth is not bounded by
+        Python's recursion limit.  The stack holds :class:`_Entry` tasks (go
+        on deciding a ReLU node's entries) and :class:`_Branch` tasks (try one
+        side of a split); pushing the negative side below the positive one
+        gives the order of a recursive walk, positive branch first.
+        """
+        task = self._advance(k, env, st)
+        if task is not None:
+            self._explore(task)
+
+    def _advance(self, k: int, env: dict, st: _State) -> "_Entry | None":
+        """Evaluate nodes from position ``k`` up to the next ReLU node (its first entry
+        is the next task); after the last ReLU nothing can split, so the region is
+        complete there (its polynomials are computed on demand) and None is returned."""
         order = self.graph.order
         while k < self.stop:
             v = order[k]
             a = self.graph.attrs(v)
             if a[N.OP] == N.RELU:
                 x = env[a[N.INPUTS][0]]
-                entries = [g for row in x for g in row]
-                self._relu(k, env, st, entries, 0, (), (), len(x[0]))
-                return
+                return _Entry(k, env, st, tuple(g for row in x for g in row), 0, (), (), len(x[0]))
             env[v] = self.eval_node(self.graph, v, env, self.inputs)
             k += 1
         self._leaf(st)
+        return None
 
-    def _relu(self, k: int, env: dict, st: _State, entries: list, e: int,
-              out: tuple, pat: tuple, cols: int) -> None:
-        """Decide entry ``e`` of the ReLU node ``order[k]``; ``out``/``pat`` hold earlier entries."""
-        if e == len(entries):
-            env2 = dict(env)
-            env2[self.graph.order[k]] = tuple(out[i:i + cols] for i in range(0, len(out), cols))
-            self._walk(k + 1, env2, replace(st, pattern=st.pattern + pat))
+    def _finish_node(self, task: "_Entry") -> "_Entry | None":
+        """Every entry of the ReLU node is decided: store its value and move on."""
+        env2 = dict(task.env)
+        out, cols = task.out, task.cols
+        env2[self.graph.order[task.k]] = tuple(out[i:i + cols] for i in range(0, len(out), cols))
+        return self._advance(task.k + 1, env2, replace(task.st, pattern=task.st.pattern + task.pat))
+
+    def _decide_entries(self, task: "_Entry") -> "_Entry | tuple[_Branch, _Branch]":
+        """Decide entries without a split (constants, known walls) from ``task.e`` on.
+
+        Returns the task with every entry decided, or the two branches of the
+        first entry that splits (negative side first, for the stack).
+        """
+        out, pat, e, st = list(task.out), list(task.pat), task.e, task.st
+        while e < len(task.entries):
+            g = task.entries[e]
+            if g.is_ground:
+                c = g.LC if g else 0
+                s = (c > 0) - (c < 0)
+            else:
+                h, t = normalize_condition(g, 1)  # g > 0  <=>  t·h > 0
+                known = st.decided.get(h)
+                if known is None:
+                    at = replace(task, e=e, out=tuple(out), pat=tuple(pat))
+                    signs = self.pool.signs(h, st.idx)
+                    return (_Branch(at, h, t, -t, signs), _Branch(at, h, t, t, signs))  # g > 0 first
+                s = known * t
+            out.append(g if s > 0 else self.zero)
+            pat.append(s)
+            e += 1
+        return replace(task, e=e, out=tuple(out), pat=tuple(pat))
+
+    def _try_branch(self, branch: "_Branch", stack: list) -> None:
+        """One side ``h·sh > 0`` of a split: out of budget, deferred to the oracles, or entered."""
+        task, h, t, sh = branch.task, branch.h, branch.t, branch.sh
+        st = task.st
+        conditions = st.conditions + ((h, sh),)
+        if self._out_of_budget():
+            self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
             return
-        g = entries[e]
-        if g.is_ground:
-            c = g.LC if g else 0
-            s = (c > 0) - (c < 0)
-            self._relu(k, env, st, entries, e + 1, out + (g if s > 0 else self.zero,), pat + (s,), cols)
-            return
-        h, t = normalize_condition(g, 1)  # g > 0  <=>  t·h > 0
-        known = st.decided.get(h)
-        if known is not None:
-            s = known * t
-            self._relu(k, env, st, entries, e + 1, out + (g if s > 0 else self.zero,), pat + (s,), cols)
-            return
-        signs = self.pool.signs(h, st.idx)
-        for sh in (t, -t):  # the branch g > 0 first
-            cond = (h, sh)
-            conditions = st.conditions + (cond,)
-            if self._out_of_budget():
-                self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
+
+        def child(sub) -> _Entry:
+            g = task.entries[task.e]
+            s = sh * t
+            return replace(task, st=_State(conditions, {**st.decided, h: sh}, sub, st.pattern), e=task.e + 1,
+                           out=task.out + (g if s > 0 else self.zero,), pat=task.pat + (s,))
+
+        sub = self._branch_points(conditions, st, branch.signs == sh)
+        if sub is _DEFER:
+            self.queues[0].append((conditions, st, lambda found: self._explore(child(found))))
+        else:
+            stack.append(child(sub))
+
+    def _explore(self, task: "_Entry") -> None:
+        """Explore one entered branch completely (used when an oracle witnesses a deferred one)."""
+        stack: list[_Entry | _Branch] = [task]
+        while stack:
+            task = stack.pop()
+            if task is None:
                 continue
-            def enter(sub, conditions=conditions, sh=sh):
-                child = _State(conditions, {**st.decided, h: sh}, sub, st.pattern)
-                self._relu(k, env, child, entries, e + 1, out + (g if sh * t > 0 else self.zero,),
-                           pat + (sh * t,), cols)
-
-            sub = self._branch_points(conditions, st, signs == sh)
-            if sub is _DEFER:
-                self.queues[0].append((conditions, st, enter))
-            elif sub is not None:
-                enter(sub)
+            if isinstance(task, _Branch):
+                self._try_branch(task, stack)
+                continue
+            split = self._decide_entries(task)
+            if isinstance(split, _Entry):
+                stack.append(self._finish_node(split))
+            else:
+                stack.extend(split)
 
     def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray):
         """The pool points of the branch, or ``_DEFER`` when none lies in it.
@@ -282,7 +357,7 @@ class CaseSplitter(PolyRules):
             if isinstance(answer, Feasible):
                 enter(np.array([self.pool.add(answer.witness)]))
             elif isinstance(answer, Infeasible):
-                continue
+                self.result.pruned.append(Emptiness(conditions, answer.reason))
             elif stage + 1 < len(self.oracles):
                 self.queues[stage + 1].append((conditions, st, enter))
             else:

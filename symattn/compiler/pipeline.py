@@ -5,7 +5,7 @@ Each stage is a named function; this module only strings them together.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import sympy
 
@@ -18,10 +18,11 @@ from ..semialg.oracle import Oracle
 from ..semialg.poly import polynomial_ring
 from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
+from .coverage import GUARD_POINTS, coverage_guard
 from ..semialg.pool import SamplePool
 from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 
-__all__ = ["compile", "compile_graph", "check_spline_ops", "default_samples", "spline_frame"]
+__all__ = ["compile", "compile_graph", "default_oracles", "check_spline_ops", "default_samples", "spline_frame"]
 
 #: The oracle passes over the branches no pool point lies in.  Those are mostly
 #: empty, so the first pass goes straight to proofs (syntactic, linear, z3 with
@@ -81,13 +82,22 @@ def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any
     return variables, parameters, ring, inputs
 
 
+def default_oracles(ring, seed: int = 0) -> list[Oracle]:
+    """One :class:`~symattn.semialg.oracle.Oracle` per pass of :data:`ORACLE_PASSES`."""
+    return [Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
+
+
 def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = None,
                   progress: bool | None = None, substitution: Mapping[sympy.Symbol, Any] | None = None,
-                  samples: int | None = None, seed: int = 0, oracle: Oracle | None = None):
+                  samples: int | None = None, seed: int = 0, oracle: Oracle | Sequence[Oracle] | None = None,
+                  guard: int = GUARD_POINTS):
     """Case-split a traced graph into its exact :class:`~symattn.spline.Spline`.
 
     ``substitution`` maps input variables to affine expressions in new
-    variables (or constants) and parameters to exact values.
+    variables (or constants) and parameters to exact values.  ``oracle``
+    (one, or a list asked in turn) replaces :func:`default_oracles`.  ``guard``
+    fresh exact points check a complete result
+    (:func:`~symattn.compiler.coverage.coverage_guard`; 0 turns it off).
     """
     graph.lint()
     check_spline_ops(graph)
@@ -99,15 +109,19 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
     pool = SamplePool.random(ring, samples, seed=seed)
-    oracles = [oracle] if oracle is not None else [
-        Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
+    if oracle is None:
+        oracles = default_oracles(ring, seed)
+    else:
+        oracles = list(oracle) if isinstance(oracle, (list, tuple)) else [oracle]
     splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
     result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)
-    return Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
-                  complete=not result.undecided, undecided=tuple(result.undecided),
-                  symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples))
+    spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
+                    complete=not result.undecided, undecided=tuple(result.undecided),
+                    symbolic_inputs=inputs, substitution=substitution, stats=dict(result.stats, samples=samples),
+                    emptiness=tuple(result.pruned))
+    return coverage_guard(spline, guard, seed)
 
 
 def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,

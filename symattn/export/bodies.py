@@ -63,7 +63,8 @@ def _provenance(spline: Spline, printer: LatexPrinter) -> str:
     took = f" in {seconds:.1f} s" if isinstance(seconds, (int, float)) else ""
     how = (f"It was compiled by symattn {escape(_version())}{took}; "
            + ("the list of pieces is complete: every other sign pattern was proven empty."
-              if spline.complete else f"the list is INCOMPLETE: {len(spline.undecided)} sign systems were not "
+              if spline.complete else "its file claims the list is complete; the claim was not re-proved "
+              "(read it with verify=True to re-prove it)." if spline.claimed_complete else f"the list is INCOMPLETE: {len(spline.undecided)} sign systems were not "
                                       "decided, so the pieces below need not cover the input space."))
     if spline.simplified is not None:
         how += (" Its regions were simplified (:meth:`Spline.simplify`): factors of even multiplicity and "

@@ -69,7 +69,8 @@ def _domain(spline: Spline, tex: bool) -> str:
 
 
 def _summary(spline: Spline) -> str:
-    state = "complete" if spline.complete else f"INCOMPLETE, {len(spline.undecided)} undecided sign systems"
+    state = {"proved": "complete", "claimed": "claimed complete by its file, not re-proved"}.get(
+        spline.completeness, f"INCOMPLETE, {len(spline.undecided)} undecided sign systems")
     count = f"{len(spline)} piece" + ("" if len(spline) == 1 else "s")
     return f"{count}, degree {spline.degree}, {state}"
 
@@ -138,7 +139,7 @@ def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int
         rows.append((lines_block(values[value]), r"\text{if } " + disjunction(conds, rest)))
     if len(pieces) < len(spline):
         rows.append((r"\vdots", text(f"{len(spline) - len(pieces)} more pieces")))
-    if not spline.complete:
+    if spline.completeness == "incomplete":
         rows.append((r"\text{not determined}", text(f"on {len(spline.undecided)} undecided sign systems")))
     return cases(rows)
 

@@ -14,6 +14,8 @@ Format, version 1 (fields in this order)::
                   "pattern": [1, 1, -1, ...],                          # ReLU signs in graph order
                   "value": [["x[0,0]**3 + ...", ...], ...]}, ...],
       "undecided": [{"conditions": [...], "reason": "..."}],
+      "emptiness": [{"conditions": [...], "procedure": "farkas",         # one per pruned sign system
+                     "multipliers": ["1/2", ...], "reason": "..."}, ...],
       "stats": {...}                                    # informative only
     }
 
@@ -22,28 +24,46 @@ Polynomials are strings read by :func:`~symattn.export.expressions.parse_exact`
 which re-checks its witness exactly; it then recomputes each piece from the
 model: the ReLU signs at the witness must be the stored pattern, and the
 walk along that pattern must give exactly the stored conditions and
-polynomials.  ``complete`` is the claim stored in the file: the emptiness
-proofs of the other sign systems are not stored, so they are not re-run.
+polynomials.
+
+``complete`` in a file is a *claim*: a spline read with ``complete: true``
+has ``completeness == "claimed"`` (``complete`` False, ``claimed_complete``
+True), and proofs refuse to build on it.  ``verify=True`` re-proves it:
+the case split is decided anew within ``budget`` and must find exactly the
+listed regions (:func:`~symattn.compiler.reprove.reprove_complete`).
+
+``emptiness`` has one record per sign system the case split proved empty,
+naming the procedure (:mod:`symattn.semialg.certificates`): ``syntactic``
+and ``farkas`` records are re-checked exactly when the file is read, with
+no solver, and a wrong one is refused; ``solver`` records rest on z3's
+"unsat" and are taken as claims.  With ``verify=True`` the re-proof prunes
+a branch by its checked certificate and asks the oracle about the rest.
+Files without ``emptiness`` (written before it existed) still load.
 
 >>> import symattn
 >>> from symattn.nn import FeedForward
 >>> s = symattn.compile(FeedForward([[1, -1]], None, [[1], [1]], None), n=1)
 >>> t = spline_from_json(spline_to_json(s))
->>> [p.value for p in t.pieces] == [p.value for p in s.pieces], t.complete
-(True, True)
+>>> [p.value for p in t.pieces] == [p.value for p in s.pieces], t.completeness
+(True, 'claimed')
+>>> spline_from_json(spline_to_json(s), verify=True).completeness
+'proved'
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
 import sympy
 
+from ..semialg.certificates import PROCEDURES, Emptiness, certify_all, check
 from ..semialg.region import UndecidedCase
 from ..compiler.pipeline import spline_frame
+from ..compiler.reprove import reprove_complete
 from ..errors import SymattnError
 from ..graph.graph import ExpressionGraph
 from ..nn.trace import trace
@@ -102,7 +122,7 @@ def spline_to_dict(spline: Spline) -> dict:
     if spline.substitution:
         doc["substitution"] = {str(k): sympy.sstr(v) for k, v in spline.substitution.items()}
     doc["variables"] = [str(v) for v in spline.variables]
-    doc["complete"] = spline.complete
+    doc["complete"] = spline.completeness != "incomplete"
     doc["pieces"] = [{
         "conditions": _conditions(p.conditions),
         "witness": {str(s): str(v) for s, v in p.witness.pairs},
@@ -110,7 +130,16 @@ def spline_to_dict(spline: Spline) -> dict:
         "value": [[_text(g) for g in row] for row in p.polys],
     } for p in spline.pieces]
     doc["undecided"] = [{"conditions": _conditions(u.conditions), "reason": u.reason} for u in spline.undecided]
+    doc["emptiness"] = [_emptiness_doc(e) for e in certify_all(spline.emptiness)]
     doc["stats"] = _exact_json(spline.stats)
+    return doc
+
+
+def _emptiness_doc(record: Emptiness) -> dict:
+    doc: dict[str, Any] = {"conditions": _conditions(record.conditions), "procedure": record.procedure}
+    if record.multipliers:
+        doc["multipliers"] = [str(m) for m in record.multipliers]
+    doc["reason"] = record.reason
     return doc
 
 
@@ -177,12 +206,36 @@ def _check_piece(spline: Spline, piece: Piece, f: Field) -> None:
         raise f.key("value").fail("not the polynomials the model gives along the pattern")
 
 
-def spline_from_dict(doc: Any, source: str | None = None) -> Spline:
-    """Rebuild a spline from its document, re-checking every witness and piece."""
+def _emptiness_field(f: Field, ring, symbols) -> Emptiness:
+    """One emptiness record, its certificate re-checked exactly (no solver) when it has one."""
+    f.object(("conditions", "procedure", "multipliers", "reason"))
+    procedure = f.key("procedure").string()
+    if procedure not in PROCEDURES:
+        raise f.key("procedure").fail(f"one of {', '.join(PROCEDURES)}, not {procedure!r}")
+    multipliers = []
+    for m in f.key("multipliers", []).list():
+        value = m.expression({})
+        if not value.is_Rational:
+            raise m.fail(f"{value} is not a rational number")
+        multipliers.append(Fraction(int(value.p), int(value.q)))
+    record = Emptiness(_conditions_field(f.key("conditions", []), ring, symbols), f.key("reason").string(),
+                       procedure, tuple(multipliers))
+    if record.checkable and not check(record):
+        raise f.fail(f"the {procedure} certificate does not prove this sign system empty")
+    return record
+
+
+def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, budget: Any = None) -> Spline:
+    """Rebuild a spline from its document, re-checking every witness and piece.
+
+    A ``complete`` document gives a spline *claimed* complete; with
+    ``verify=True`` the claim is re-proved within ``budget`` (see the module
+    docstring).
+    """
     root = Field(doc, "")
     try:
         root.object(("format", "version", "n", "m", "parameters", "model", "substitution", "variables",
-                     "complete", "pieces", "undecided", "stats"))
+                     "complete", "pieces", "undecided", "emptiness", "stats"))
         if root.key("format").string() != FORMAT:
             raise root.key("format").fail(f"expected {FORMAT!r}")
         if root.key("version").integer() != VERSION:
@@ -223,34 +276,35 @@ def spline_from_dict(doc: Any, source: str | None = None) -> Spline:
             pieces.append((f, Piece(region, value, pattern)))
         undecided = tuple(UndecidedCase(_conditions_field(u.key("conditions", []), ring, own), u.key("reason").string())
                           for u in root.key("undecided", []).list())
+        emptiness = tuple(_emptiness_field(e, ring, own) for e in root.key("emptiness", []).list())
         complete = root.key("complete").boolean()
         if complete and undecided:
             raise root.key("complete").fail("a spline with undecided sign systems is not complete")
         stats = root.key("stats", {}).object()
         spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters,
                         pieces=tuple(p for _, p in pieces), complete=False, undecided=undecided,
-                        symbolic_inputs=inputs, substitution=substitution, stats=dict(stats))
+                        symbolic_inputs=inputs, substitution=substitution, stats=dict(stats), emptiness=emptiness)
         for f, piece in pieces:
             _check_piece(spline, piece, f)
         if len({p.pattern for _, p in pieces}) != len(pieces):
             raise root.key("pieces").fail("two pieces have the same pattern")
-        spline = replace(spline, complete=complete)
+        spline = replace(spline, claimed_complete=complete)
     except ModelFileError as e:
         raise ModelFileError(e.path, e.reason, source) from None
-    return spline
+    return reprove_complete(spline, budget) if verify else spline
 
 
-def spline_from_json(source: str | Path) -> Spline:
-    """Read a spline from JSON text, or from a file when ``source`` is a path."""
+def spline_from_json(source: str | Path, verify: bool = False, budget: Any = None) -> Spline:
+    """Read a spline from JSON text, or from a file when ``source`` is a path (``verify``: see above)."""
     if isinstance(source, Path) or not source.lstrip().startswith("{"):
-        return load_spline(source)
+        return load_spline(source, verify=verify, budget=budget)
     try:
         doc = json.loads(source)
     except json.JSONDecodeError as e:
         raise ModelFileError("", f"not valid JSON: {e}") from None
-    return spline_from_dict(doc)
+    return spline_from_dict(doc, verify=verify, budget=budget)
 
 
-def load_spline(path: str | Path) -> Spline:
-    """Read a spline file."""
-    return spline_from_dict(read_document(path), source=str(path))
+def load_spline(path: str | Path, verify: bool = False, budget: Any = None) -> Spline:
+    """Read a spline file (``verify``: re-prove a completeness claim, see the module docstring)."""
+    return spline_from_dict(read_document(path), source=str(path), verify=verify, budget=budget)

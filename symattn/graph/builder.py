@@ -8,6 +8,7 @@ for it is the one recorded.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Sequence
 
 import networkx as nx
@@ -25,6 +26,28 @@ def _key_of(value):
     if isinstance(value, (list, tuple)):
         return tuple(_key_of(v) for v in value)
     return value
+
+
+def freeze(graph: ExpressionGraph) -> ExpressionGraph:
+    """Make ``graph`` read-only in place and return it: no node or edge can be
+    added or removed (``networkx.freeze``), and node attributes and the input
+    map cannot be changed.  A graph shared between callers (a module's cached
+    trace) is frozen, so no caller can change what the next one compiles;
+    ``graph.nx.copy()`` gives a mutable copy.
+
+    >>> from symattn.nn import FeedForward
+    >>> g = FeedForward([[1]], None, [[1]], None).trace(n=1)
+    >>> g.nx.nodes[g.output]["op"] = "relu"
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
+    """
+    g = graph.nx
+    for v in list(g.nodes):
+        g._node[v] = MappingProxyType(g._node[v])
+    nx.freeze(g)
+    graph.inputs = MappingProxyType(dict(graph.inputs))
+    return graph
 
 
 class GraphBuilder:

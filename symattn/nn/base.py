@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Mapping
 import sympy
 
 from ..errors import ShapeError, UnsupportedOperationError
-from ..graph.builder import GraphBuilder
+from ..graph.builder import GraphBuilder, freeze
 from ..graph.graph import ExpressionGraph
 from ..weights import Rationalize, exact_matrix, exact_row, exact_scalar
 from ..printable import Printable
@@ -93,7 +93,8 @@ class Module(Printable):
         return out
 
     def trace(self, n: int | None = None, m: int | None = None) -> ExpressionGraph:
-        """Trace into an :class:`ExpressionGraph` for ``n`` (and ``m``) tokens (cached)."""
+        """Trace into an :class:`ExpressionGraph` for ``n`` (and ``m``) tokens (cached, read-only:
+        see :func:`~symattn.graph.builder.freeze`)."""
         counts = self.tokens(n, m)
         for name, rows in counts.items():
             if not isinstance(rows, int) or isinstance(rows, bool) or rows < 1:
@@ -105,7 +106,7 @@ class Module(Printable):
             features = self.input_features()
             args = tuple(b.input(name, (counts[name], features[name])) for name in self.input_names)
             out = self.build(b, args, self.root_path)
-            cache[key] = b.finish(out, model=self)
+            cache[key] = freeze(b.finish(out, model=self))  # shared: read-only
         return cache[key]
 
     @property

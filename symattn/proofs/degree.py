@@ -13,7 +13,10 @@ result bounds the degree of every piece.  It costs one pass over the graph.
 nonzero) the model equals one polynomial P on a neighbourhood: a piece.
 Walking the graph along the signs at x₀ with the inputs x₀ + t·e gives
 P(x₀ + t·e) as a polynomial in t, whose degree is at most deg P.  So a
-line of degree d proves a piece of degree ≥ d.  The walk runs modulo the
+line of degree d proves a piece of degree ≥ d.  A point whose pattern has a
+0 is used only when every 0 is an identically zero entry (a masked score,
+say), not a wall (:func:`~symattn.interpret.walkers.walls_at`, an exact
+polynomial walk along the pattern).  The walk runs modulo the
 prime 2⁶¹ − 1 (reduction can only lower a degree, so the proof stands) or
 over QQ when a weight's denominator is divisible by that prime.
 
@@ -39,13 +42,14 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring as sympy_ring
 
-from ..compiler.pipeline import check_spline_ops
-from ..interpret.walkers import FollowPattern, pattern_at
+from ..compiler.pipeline import check_spline_ops, spline_frame
+from ..interpret.walkers import FollowPattern, pattern_at, walls_at
 from ..graph import nodes as N
 from ..graph.graph import ExpressionGraph, input_symbols
 from ..interpret.base import Interpreter
 from ..checks import Check, Proof
 from .errors import ProofError, ProofInputError
+from .forms import refuse_claimed
 from .modpoly import ModPoly
 from ..rationals import to_fraction
 
@@ -116,6 +120,7 @@ def _graph(model: Any, n: int | None, m: int | None) -> ExpressionGraph:
     if isinstance(model, ExpressionGraph):
         return model
     if isinstance(model, Spline):
+        refuse_claimed(model, "model")
         return model.graph
     from ..nn.trace import trace
 
@@ -185,14 +190,18 @@ class _LineWalk(FollowPattern):
 
 def line_degree(graph: ExpressionGraph, point: Mapping[str, Any], direction: Mapping[str, Any],
                 params: Mapping | None = None) -> tuple[int, tuple[int, ...]] | None:
-    """``(degree in t of the piece through point along direction, signs)``, or None on a wall.
+    """``(degree in t of the piece through point along direction, signs)``, or None on a wall
+    (a 0 sign of an identically zero entry is no wall).
 
     ``point`` and ``direction`` map each input name to a matrix of rationals.
     """
     values = {name: [[Fraction(v) for v in row] for row in point[name]] for name in graph.inputs}
     pattern, _ = pattern_at(graph, values, params)
     if 0 in pattern:
-        return None
+        fixed = {p: sympy.Rational(v) for p, v in (params or {}).items()}
+        ring, inputs = spline_frame(graph, fixed)[2:]
+        if walls_at(graph, ring, inputs, pattern, fixed):
+            return None
     for modular in (True, False):
         walk = _LineWalk(pattern, params, modular)
         try:
@@ -249,6 +258,8 @@ def prove_degree(model: Any, d: int, *, n: int | None = None, m: int | None = No
     """
     if not isinstance(d, int) or isinstance(d, bool) or d < 0:
         raise ProofInputError("prove_degree(d)", f"must be a non-negative int, got {d!r}")
+    if spline is not None:
+        refuse_claimed(spline, "spline")
     graph = spline.graph if spline is not None else _graph(model, n, m)
     bound = degree_bound(graph)
     claim = f"the degree is {d}" if attained else f"every piece has degree <= {d}"

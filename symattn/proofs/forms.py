@@ -49,7 +49,7 @@ from ..semialg.region import Condition, Region, Witness
 from ..latex_names import real_space
 from .errors import ProofInputError
 
-__all__ = ["Form", "FormPiece", "as_form", "aligned"]
+__all__ = ["Form", "FormPiece", "as_form", "aligned", "refuse_claimed"]
 
 Polys = tuple  # tuple of rows of PolyElement
 
@@ -112,6 +112,7 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
     from ..realize import CPWL, MaxMin, Realization, UnivariateSpline
     from ..spline import Spline
 
+    refuse_claimed(obj, where)
     if isinstance(obj, Form):
         return obj
     if isinstance(obj, Spline):
@@ -150,6 +151,24 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
         return _list_form(obj, variables, where, budget)
     raise ProofInputError(where, f"cannot read a {type(obj).__name__}; give a model, Spline, MaxMin, Realization, "
                                  "UnivariateSpline, CPWL or a list of (conditions, polynomial) pieces")
+
+
+def refuse_claimed(spline, where: str) -> None:
+    """Raise :class:`ProofInputError` for a spline whose completeness is only a file's claim.
+
+    >>> import symattn
+    >>> from symattn.nn import Attention
+    >>> text = symattn.compile(Attention([[1]], [[1]], [[1]]), n=2).to_json()
+    >>> refuse_claimed(symattn.Spline.from_json(text), "spline")     # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symattn.proofs.errors.ProofInputError: spline: this spline was read from a file that claims it is complete; ...
+    >>> refuse_claimed(symattn.Spline.from_json(text, verify=True), "spline")
+    """
+    if getattr(spline, "completeness", None) == "claimed":
+        raise ProofInputError(where, "this spline was read from a file that claims it is complete; a claim is not "
+                                     "a proof, so no proof builds on it. Re-prove it first: "
+                                     "Spline.from_json(path, verify=True)")
 
 
 def spline_form(spline, source: str) -> Form:

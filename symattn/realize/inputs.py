@@ -59,6 +59,9 @@ def check_compiled(spline, where: str) -> None:
     if spline.parameters:
         raise CertificateInputError(where, f"the spline has parameters {spline.parameters}; fix them first "
                                            "with spline.restrict({...})")
+    if spline.completeness == "claimed":
+        raise CertificateInputError(where, "the spline's completeness is a file's claim, not a proof; re-prove it "
+                                           "with Spline.from_json(path, verify=True)")
     if not spline.complete:
         raise CertificateInputError(where, f"the spline is incomplete ({len(spline.undecided)} undecided "
                                            "sign systems), so its pieces do not cover the input space")

@@ -171,6 +171,12 @@ class Oracle:
         self.stats[layer] += 1
         return result
 
+    def syntactic(self, conditions: Sequence[Condition]) -> Optional[Infeasible]:
+        """The cheapest layer alone: an :class:`Infeasible` when the syntactic and
+        sign-definiteness arguments refute ``conditions`` (exact, no solver), else None."""
+        result = self._syntactic(tuple(conditions))
+        return result if isinstance(result, Infeasible) else None
+
     def region(self, conditions: Sequence[Condition], **kw) -> Union[Region, Infeasible, Undecided]:
         """``decide`` and wrap a Feasible answer into a :class:`Region`."""
         r = self.decide(conditions, **kw)

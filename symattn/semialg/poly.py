@@ -48,12 +48,18 @@ PointLike = Union[Mapping, Sequence]
 # rings
 # --------------------------------------------------------------------------
 _RINGS: dict[tuple, PolyRing] = {}
-_NUM_VARIABLES: dict[PolyRing, int] = {}
+#: generators -> every number of leading variables a ring of them was declared with
+_SPLITS: dict[tuple, set[int]] = {}
 
 
 def polynomial_ring(variables: Iterable[sympy.Symbol],
                     parameters: Iterable[sympy.Symbol] = ()) -> PolyRing:
     """The ring QQ[variables, parameters] (generators in that order), cached.
+
+    Rings with the same generators are one ring (sympy caches and compares
+    rings by their generators), whatever the split into variables and
+    parameters; :func:`ring_variables` recovers the split while it is
+    unambiguous.
 
     >>> from sympy import symbols
     >>> a, b = symbols("a b")
@@ -74,18 +80,36 @@ def polynomial_ring(variables: Iterable[sympy.Symbol],
         raise ValueError(f"repeated generator in {gens}")
     R = _sympy_ring(gens, QQ)[0]
     _RINGS[key] = R
-    _NUM_VARIABLES[R] = len(variables)
+    _SPLITS.setdefault(gens, set()).add(len(variables))
     return R
 
 
+def _variable_count(R: PolyRing) -> int:
+    splits = _SPLITS.get(tuple(R.symbols), set())
+    if len(splits) > 1:
+        raise ValueError(f"the generators {R.symbols} were declared with {len(splits)} different splits into "
+                         "variables and parameters; a ring does not know which one is meant: keep the split "
+                         "alongside the ring")
+    return next(iter(splits), R.ngens)
+
+
 def ring_variables(R: PolyRing) -> tuple[sympy.Symbol, ...]:
-    """The generators of ``R`` declared as variables (all, if unknown)."""
-    return tuple(R.symbols[: _NUM_VARIABLES.get(R, R.ngens)])
+    """The generators of ``R`` declared as variables (all, if never declared).
+
+    Raises ``ValueError`` when the same generators were declared with two
+    different splits (the two rings are one object, so the split is ambiguous).
+
+    >>> from sympy import symbols
+    >>> u, v = symbols("u v")
+    >>> ring_variables(polynomial_ring((u,), (v,)))
+    (u,)
+    """
+    return tuple(R.symbols[: _variable_count(R)])
 
 
 def ring_parameters(R: PolyRing) -> tuple[sympy.Symbol, ...]:
-    """The generators of ``R`` declared as parameters."""
-    return tuple(R.symbols[_NUM_VARIABLES.get(R, R.ngens):])
+    """The generators of ``R`` declared as parameters (raises like :func:`ring_variables`)."""
+    return tuple(R.symbols[_variable_count(R):])
 
 
 # --------------------------------------------------------------------------
