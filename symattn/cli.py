@@ -182,9 +182,9 @@ def _demo_realize(out: Path) -> bool:
 
 # -- compile / info ------------------------------------------------------------------
 def _load(path: str):
-    from .export.model_file import load_model
+    from .export.model_file import read_model
 
-    return load_model(path)
+    return read_model(path)
 
 
 def _tokens(doc, n: int | None, m: int | None) -> tuple[int | None, int | None]:
@@ -230,8 +230,12 @@ def _compile_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _relu_count(total: int, kept: int) -> str:
+    return f"{total} ReLU entries" + (f" ({kept} kept by the mask)" if kept < total else "")
+
+
 def _info(args: argparse.Namespace) -> int:
-    from .compiler.pipeline import relu_entries
+    from .compiler.pipeline import kept_relu_entries, relu_entries
 
     doc = _load(args.model)
     print(f"{args.model}: {type(doc.model).__name__}"
@@ -244,7 +248,8 @@ def _info(args: argparse.Namespace) -> int:
     graph = _traced(doc, n, m)
     graph.lint()
     print(f"\ntraced with n={n}" + (f", m={m}" if m is not None else "")
-          + f": {len(graph)} nodes, {relu_entries(graph)} ReLU entries, {len(graph.variables)} variables")
+          + f": {len(graph)} nodes, {_relu_count(relu_entries(graph), kept_relu_entries(graph))}, "
+          f"{len(graph.variables)} variables")
     print(graph)
     return EXIT_OK
 

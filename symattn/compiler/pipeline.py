@@ -22,7 +22,7 @@ from .coverage import GUARD_POINTS, coverage_guard
 from ..semialg.pool import SamplePool
 from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 
-__all__ = ["compile", "compile_graph", "default_oracles", "check_spline_ops", "default_samples", "spline_frame"]
+__all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "default_oracles", "check_spline_ops", "default_samples", "spline_frame"]
 
 #: The oracle passes over the branches no pool point lies in.  Those are mostly
 #: empty, so the first pass goes straight to proofs (syntactic, linear, z3 with
@@ -56,6 +56,25 @@ def check_spline_ops(graph: ExpressionGraph) -> None:
 def relu_entries(graph: ExpressionGraph) -> int:
     """How many scalar ReLUs the graph has."""
     return sum(graph.attrs(v)[N.SHAPE][0] * graph.attrs(v)[N.SHAPE][1] for v in graph.nodes_with_op(N.RELU))
+
+
+def kept_relu_entries(graph: ExpressionGraph) -> int:
+    """The scalar ReLUs a mask does not remove (a masked entry is the constant 0: no wall).
+
+    >>> from symattn.nn import MaskedAttention
+    >>> g = MaskedAttention([[1]], [[1]], [[1]]).trace(n=3)
+    >>> relu_entries(g), kept_relu_entries(g)           # causal: 6 of the 9 scores are kept
+    (9, 6)
+    """
+    total = 0
+    for v in graph.nodes_with_op(N.RELU):
+        rows, cols = graph.attrs(v)[N.SHAPE]
+        arg = graph.attrs(graph.attrs(v)[N.INPUTS][0])
+        if arg[N.OP] == N.MASK_OP and arg[N.FILL] == 0:
+            total += sum(sum(1 for keep in row if keep) for row in arg[N.MASK])
+        else:
+            total += rows * cols
+    return total
 
 
 def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any]):

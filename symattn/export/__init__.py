@@ -21,7 +21,7 @@ from . import formats_graph, formats_nn, formats_proofs, formats_realize, format
 
 __all__ = [
     "Printable", "to_latex", "latex_options", "export_latex", "latex_document",
-    "ModelFileError", "model_to_dict", "model_from_dict", "save_model", "load_model",
+    "ModelFileError", "model_to_dict", "model_from_dict", "save_model", "load_model", "read_model",
     "spline_to_json", "spline_from_json", "save_spline", "load_spline",
     "plot_spline", "draw_graph",
 ]
@@ -31,7 +31,7 @@ _LAZY = {
     "export_latex": ".document", "latex_document": ".document",
     "ModelFileError": ".reader",
     "model_to_dict": ".model_file", "model_from_dict": ".model_file",
-    "save_model": ".model_file", "load_model": ".model_file",
+    "save_model": ".model_file", "load_model": ".model_file", "read_model": ".model_file",
     "spline_to_json": ".spline_file", "spline_from_json": ".spline_file",
     "save_spline": ".spline_file", "load_spline": ".spline_file",
     "plot_spline": ".plot", "draw_graph": ".draw",

@@ -62,7 +62,7 @@ from .jsontext import dumps
 from ..latex_names import INDEXED
 from .reader import Field, ModelFileError, check_header
 
-__all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "model_from_dict", "save_model", "load_model",
+__all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "model_from_dict", "save_model", "load_model", "read_model",
            "read_document", "model_field", "parameters_field", "parameters_to_dict", "FORMAT", "VERSION"]
 
 FORMAT = "symattn-model"
@@ -355,6 +355,18 @@ def model_from_dict(doc: Any, source: str | None = None) -> ModelDocument:
     return ModelDocument(model, n, m)
 
 
-def load_model(path: str | Path) -> ModelDocument:
-    """Read a ``.json`` or ``.toml`` model file."""
+def read_model(path: str | Path) -> ModelDocument:
+    """Read a ``.json`` or ``.toml`` model file: the module and the token counts the file gives."""
     return model_from_dict(read_document(path), source=str(path))
+
+
+def load_model(path: str | Path) -> Module:
+    """The module of a ``.json`` or ``.toml`` model file.
+
+    The file's token counts stay with it as ``module.file_tokens``
+    (``{"n": 3, "m": None}``), and tracing or compiling the module without
+    ``n=``/``m=`` uses them; :func:`read_model` gives the whole document.
+    """
+    doc = read_model(path)
+    object.__setattr__(doc.model, "file_tokens", {"n": doc.n, "m": doc.m})
+    return doc.model

@@ -81,6 +81,10 @@ class Module(Printable):
 
     # -- public API --------------------------------------------------------
     def tokens(self, n: int | None, m: int | None) -> dict[str, int]:
+        """Rows per input; a count not given comes from the model file the module was loaded from."""
+        given = self.__dict__.get("file_tokens", {})
+        n = given.get("n") if n is None else n
+        m = given.get("m") if m is None else m
         counts = {"x": n, "z": n, "y": m}
         out = {}
         for name in self.input_names:

@@ -55,7 +55,7 @@ def test_demo_files_are_exact(demo, default_spline):
     folder = where / "symattn-demo"
     for name in ("model.json", "spline.json", "spline.tex", "model.tex", "regions.png", "line.png", "graph.png"):
         assert (folder / name).stat().st_size > 0 and f"symattn-demo/{name}" in result.stdout, name
-    assert load_model(folder / "model.json").model == default_model()
+    assert load_model(folder / "model.json") == default_model()
     loaded = symattn.Spline.from_json(folder / "spline.json")
     assert [p.polys for p in loaded.pieces] == [p.polys for p in default_spline.pieces]
     assert loaded.completeness == "claimed"
@@ -141,3 +141,12 @@ def test_realize_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "certificate: f = max(0, min(x + 1, 1 - x))" in result.stdout and "PROVED: " in result.stdout
     assert (tmp_path / "r.json").exists() and (tmp_path / "r.tex").read_text().startswith("\\documentclass")
+
+
+def test_info_counts_the_relu_entries_a_mask_keeps(tmp_path, capsys):
+    from symattn.cli import main
+    from symattn.nn import MaskedAttention
+
+    path = save_model(MaskedAttention([[1]], [[1]], [[1]]), tmp_path / "causal.json", n=4)
+    assert main(["info", str(path)]) == 0
+    assert "16 ReLU entries (10 kept by the mask)" in capsys.readouterr().out

@@ -37,11 +37,11 @@ def test_model_file_on_disk_and_toml(tmp_path):
     path = save_model(model, tmp_path / "m.json", n=3)
     text = path.read_text()
     assert '"1/2"' in text and "[1, -1]" in text           # exact strings, one row per line
-    assert load_model(path).model == model and load_model(path).n == 3
+    assert load_model(path) == model and load_model(path).file_tokens == {"n": 3, "m": None}
     toml = tmp_path / "m.toml"
     toml.write_text('format = "symattn-model"\nversion = 1\nn = 2\n[model]\ntype = "FeedForward"\n'
                     'W1 = [[1, -1]]\nb1 = ["1/2", 0]\nW2 = [[1], ["-3/4"]]\n')
-    assert load_model(toml).model == model
+    assert load_model(toml) == model and load_model(toml).file_tokens["n"] == 2
 
 
 def test_parameters_keep_their_assumptions():
@@ -200,3 +200,12 @@ def test_certificate_and_realization_round_trip(tmp_path):
 
     with pytest.raises(ModelFileError, match=r"^max\[1\]\[0\]: unknown symbol 'z'"):
         maxmin_from_dict(bad)
+
+
+def test_a_loaded_module_compiles_with_the_files_token_count(tmp_path):
+    model = FeedForward([[1, -1]], ["1/2", 0], [[1], ["-3/4"]], None)
+    loaded = load_model(save_model(model, tmp_path / "m.json", n=3))
+    assert loaded.trace().shape == (3, 1)                  # n from the file
+    assert loaded.trace(n=2).shape == (2, 1)               # an explicit count wins
+    assert symattn.compile(loaded).graph.shape == (3, 1)
+    assert not hasattr(model, "file_tokens")               # the module built in Python is unchanged
