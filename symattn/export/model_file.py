@@ -62,7 +62,7 @@ from .jsontext import dumps
 from ..latex_names import INDEXED
 from .reader import Field, ModelFileError, check_header
 
-__all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "model_from_dict", "save_model", "load_model", "read_model",
+__all__ = ["ModelDocument", "SCHEMA", "model_to_dict", "module_to_dict", "model_from_dict", "save_model", "load_model", "read_model",
            "read_document", "model_field", "parameters_field", "parameters_to_dict", "FORMAT", "VERSION"]
 
 FORMAT = "symattn-model"
@@ -135,20 +135,20 @@ def _encode(kind: str, value: Any) -> Any:
     if kind == NAMES:
         return list(value)
     if kind == MODULE:
-        return _module_to_dict(value)
+        return module_to_dict(value)
     if kind == MODULES:
-        return [_module_to_dict(v) for v in value]
+        return [module_to_dict(v) for v in value]
     if kind == NORM:
         norms = tuple(value) if isinstance(value, tuple) else (value,)
         if all(n is None for n in norms):
             return None
         if all(n is norms[0] for n in norms):
-            return _module_to_dict(norms[0])
-        return [_module_to_dict(n) for n in norms]
+            return module_to_dict(norms[0])
+        return [module_to_dict(n) for n in norms]
     return value
 
 
-def _module_to_dict(module: Module) -> dict:
+def module_to_dict(module: Module) -> dict:
     name = type(module).__name__
     if name not in SCHEMA or SCHEMA[name][0] is not type(module):
         raise SymattnError(f"{name} is not a module type the model file knows ({', '.join(SCHEMA)})")
@@ -178,7 +178,7 @@ def model_to_dict(model: Module, n: int | None = None, m: int | None = None) -> 
         doc["m"] = m
     if model.parameters:
         doc["parameters"] = parameters_to_dict(model.parameters)
-    doc["model"] = _module_to_dict(model)
+    doc["model"] = module_to_dict(model)
     return doc
 
 

@@ -43,7 +43,7 @@ import sympy
 from ..errors import SymattnError
 from ..realize import MaxMin, Realization, realize
 from .jsontext import dumps, write_document
-from .model_file import ASSUMPTIONS, _module_to_dict, model_field, parameters_to_dict, read_document
+from .model_file import ASSUMPTIONS, module_to_dict, model_field, parameters_to_dict, read_document
 from .reader import Field, ModelFileError, check_header
 
 __all__ = ["maxmin_to_dict", "maxmin_from_dict", "save_certificate", "load_certificate",
@@ -137,7 +137,7 @@ def realization_to_dict(r: Realization) -> dict:
         raise SymattnError(f"a {r.construction} realization has no max-min certificate to store; "
                            "only realizations of certificates can be written")
     return {"format": REALIZATION, "version": VERSION, "construction": r.construction,
-            "certificate": _maxmin_body(r.certificate), "model": _module_to_dict(r.model)}
+            "certificate": _maxmin_body(r.certificate), "model": module_to_dict(r.model)}
 
 
 def realization_from_dict(doc: Any, source: str | None = None) -> Realization:

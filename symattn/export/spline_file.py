@@ -69,7 +69,7 @@ from ..graph.graph import ExpressionGraph
 from ..nn.trace import trace
 from ..semialg.region import Region, Witness
 from ..spline import Piece, PointPiece, Spline
-from .model_file import (_module_to_dict, model_field, parameter_symbol, parameters_field,
+from .model_file import (module_to_dict, model_field, parameter_symbol, parameters_field,
                          parameters_to_dict, read_document)
 from .jsontext import write_document
 from .reader import Field, ModelFileError
@@ -118,7 +118,7 @@ def spline_to_dict(spline: Spline) -> dict:
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "n": n, "m": m}
     if spline.graph.parameters:
         doc["parameters"] = parameters_to_dict(spline.graph.parameters)
-    doc["model"] = _module_to_dict(model)
+    doc["model"] = module_to_dict(model)
     if spline.substitution:
         doc["substitution"] = {str(k): sympy.sstr(v) for k, v in spline.substitution.items()}
     doc["variables"] = [str(v) for v in spline.variables]
