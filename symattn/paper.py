@@ -82,28 +82,23 @@ _K = [[1, 0], [-1, 2]]
 _V = [[1, 2], [0, -1]]
 
 
-def _attention():
-    model = Attention(_Q, _K, _V)
-    spline = compile(model, n=3, progress=False)
+def _cubic_spline(model, n: int, instance: str) -> tuple[str, str, str, str]:
+    """A complete compile, degree 3 proved (bound and a rational line), continuity proved."""
+    spline = compile(model, n=n, progress=False)
     degree = prove_degree(spline, 3)
     continuous = prove_continuous(spline)
-    return ("Attention ℝ³ˣ² → ℝ³ˣ², Q, K, V of rank 2",
-            "complete compile; prove_degree (upper bound and a rational line); prove_continuous",
+    return (instance, "complete compile; prove_degree (upper bound and a rational line); prove_continuous",
             _verdict(spline.complete, degree, continuous),
             f"{len(spline)} regions, complete={spline.complete}, degree {spline.degree}; "
             f"{degree.verdict} degree 3; {continuous.verdict} continuous")
 
 
+def _attention():
+    return _cubic_spline(Attention(_Q, _K, _V), 3, "Attention ℝ³ˣ² → ℝ³ˣ², Q, K, V of rank 2")
+
+
 def _masked():
-    model = MaskedAttention([[1]], [[1]], [[1]])
-    spline = compile(model, n=3, progress=False)
-    degree = prove_degree(spline, 3)
-    continuous = prove_continuous(spline)
-    return ("causal MaskedAttention ℝ³ˣ¹ → ℝ³ˣ¹",
-            "complete compile; prove_degree; prove_continuous",
-            _verdict(spline.complete, degree, continuous),
-            f"{len(spline)} regions, degree {spline.degree}; {degree.verdict} degree 3; "
-            f"{continuous.verdict} continuous")
+    return _cubic_spline(MaskedAttention([[1]], [[1]], [[1]]), 3, "causal MaskedAttention ℝ³ˣ¹ → ℝ³ˣ¹")
 
 
 def _cross():
