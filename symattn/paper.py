@@ -82,23 +82,23 @@ _K = [[1, 0], [-1, 2]]
 _V = [[1, 2], [0, -1]]
 
 
-def _cubic_spline(model, n: int, instance: str) -> tuple[str, str, str, str]:
-    """A complete compile, degree 3 proved (bound and a rational line), continuity proved."""
+def _spline_claim(model, n: int, d: int, instance: str, note: str = "") -> tuple[str, str, str, str]:
+    """A complete compile, degree ``d`` proved (bound and a rational line), continuity proved."""
     spline = compile(model, n=n, progress=False)
-    degree = prove_degree(spline, 3)
+    degree = prove_degree(spline, d)
     continuous = prove_continuous(spline)
     return (instance, "complete compile; prove_degree (upper bound and a rational line); prove_continuous",
             _verdict(spline.complete, degree, continuous),
-            f"{len(spline)} regions, complete={spline.complete}, degree {spline.degree}; "
-            f"{degree.verdict} degree 3; {continuous.verdict} continuous")
+            f"{len(spline)} regions{note}, complete={spline.complete}, degree {spline.degree}; "
+            f"{degree.verdict} degree {d}; {continuous.verdict} continuous")
 
 
 def _attention():
-    return _cubic_spline(Attention(_Q, _K, _V), 3, "Attention ℝ³ˣ² → ℝ³ˣ², Q, K, V of rank 2")
+    return _spline_claim(Attention(_Q, _K, _V), 3, 3, "Attention ℝ³ˣ² → ℝ³ˣ², Q, K, V of rank 2")
 
 
 def _masked():
-    return _cubic_spline(MaskedAttention([[1]], [[1]], [[1]]), 3, "causal MaskedAttention ℝ³ˣ¹ → ℝ³ˣ¹")
+    return _spline_claim(MaskedAttention([[1]], [[1]], [[1]]), 3, 3, "causal MaskedAttention ℝ³ˣ¹ → ℝ³ˣ¹")
 
 
 def _cross():
@@ -118,12 +118,8 @@ def _cross():
 
 def _feedforward():
     model = FeedForward([[1, -1, 2], [2, 1, -1]], [0, 1, -1], [[1], [-1], [2]], None)
-    spline = compile(model, n=1, progress=False)
-    degree = prove_degree(spline, 1)
-    return ("FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units",
-            "complete compile; prove_degree; the walls are hyperplanes",
-            _verdict(spline.complete, degree),
-            f"{len(spline)} regions (Zaslavsky: 1 + 3 + 3 = 7), degree {spline.degree}")
+    return _spline_claim(model, 1, 1, "FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units (the walls are lines)",
+                         " (Zaslavsky: 1 + 3 + 3 = 7)")
 
 
 def _cube_block():
@@ -133,12 +129,7 @@ def _cube_block():
 def _encoder_block():
     model = EncoderBlock(Attention([[1, 0], [1, -1]], [[0, 1], [1, 1]], [[1, "1/2"], [0, -1]]),
                          FeedForward([[1, -1], [1, 1]], [0, 1], [[1, 0], [0, 1]], None))
-    spline = compile(model, n=2, progress=False)
-    degree = prove_degree(spline, 3)
-    return ("EncoderBlock (attention + FFN, residuals) on ℝ²ˣ²",
-            "complete compile; prove_degree",
-            _verdict(spline.complete, degree),
-            f"{len(spline)} regions, complete={spline.complete}, degree {spline.degree}; {degree.verdict} degree 3")
+    return _spline_claim(model, 2, 3, "EncoderBlock (attention + FFN, residuals) on ℝ²ˣ²")
 
 
 def _stacks():
