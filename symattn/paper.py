@@ -13,14 +13,14 @@ a LaTeX ``tabular``; the notebook ``05-the-paper-checked.ipynb`` shows it.
 
 >>> rows = paper_claims(only=("feed-forward",))
 >>> rows[0].verdict, rows[0].instance
-('PROVED', 'FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units')
+('PROVED', 'FeedForward ℝ¹ˣ² → ℝ¹ˣ¹, 3 hidden units (the walls are lines)')
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy
 
@@ -132,15 +132,15 @@ def _encoder_block():
     return _spline_claim(model, 2, 3, "EncoderBlock (attention + FFN, residuals) on ℝ²ˣ²")
 
 
+def _each(named: dict[str, Any]) -> tuple[str, str]:
+    """The verdict of several proofs together, and each one's verdict by name."""
+    return _verdict(*named.values()), "; ".join(f"{name}: {proof.verdict}" for name, proof in named.items())
+
+
 def _stacks():
-    found, proofs = [], []
-    for L in (1, 2, 3):
-        proof = prove_degree(Encoder([_cube_block()] * L), 3 ** L, n=1)
-        proofs.append(proof)
-        found.append(f"L={L}: {proof.verdict} degree {3 ** L}")
+    named = {f"L={L}, degree {3 ** L}": prove_degree(Encoder([_cube_block()] * L), 3 ** L, n=1) for L in (1, 2, 3)}
     return ("Encoder of L blocks x ↦ x + x³ (one token), L = 1, 2, 3",
-            "prove_degree: the max-plus rule table bounds, a rational line attains",
-            _verdict(*proofs), "; ".join(found))
+            "prove_degree: the max-plus rule table bounds, a rational line attains", *_each(named))
 
 
 def _decoder_and_transformer():
@@ -193,15 +193,10 @@ def _converse():
         "univariate cubic spline": UnivariateSpline([0, 1], [0, x ** 3, 3 * x - 2], x),
         "CPWL on 2 cells": CPWL([[x - y > 0], [x - y < 0]], [x, y], [x, y]),
     }
-    found, proofs = [], []
-    for name, target in targets.items():
-        realization = realize(target)
-        proof = realization.verify()
-        proofs.append(proof)
-        found.append(f"{name}: {proof.verdict}")
+    named = {name: realize(target).verify() for name, target in targets.items()}
     return ("Every spline with a max–min certificate is a ReLU encoder (under Pierce–Birkhoff)",
             "realize() builds exact weights; verify() compiles them back and proves equality region by region",
-            _verdict(*proofs), "; ".join(found))
+            *_each(named))
 
 
 def _walls():

@@ -37,7 +37,7 @@ def test_the_command_prints_the_table_and_writes_latex(tmp_path, capsys):
     out = tmp_path / "claims.tex"
     assert main(["paper", "--claim", "feed-forward", "--claim", "stacks", "--latex", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "[PROVED] a feed-forward layer is a linear spline" in printed and "L=3: PROVED degree 27" in printed
+    assert "[PROVED] a feed-forward layer is a linear spline" in printed and "L=3, degree 27: PROVED" in printed
     assert out.read_text().startswith(r"\begin{tabular}")
     assert main(["paper", "--claim", "no such claim"]) == EXIT_BAD_INPUT
     with pytest.raises(InputError, match="unknown claims \\['nope'\\]"):
