@@ -26,8 +26,14 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
 ``lra``         all affine: z3 QF_LRA (exact); ``lra-subset``: the affine
                 conditions alone are infeasible; ``relaxation``: the
                 linearisation with monomials as unknowns is infeasible
+``inertia``     attention scores x_i^T M x_j whose signs contradict the
+                inertia of the symmetric part of M (see ``inertia.py``)
 ``nlsat``       z3 QF_NRA under escalating timeouts, on the dehomogenised
                 problem when scaling symmetries exist (see ``scaling.py``)
+``portfolio``   instead of ``nlsat`` when ``portfolio`` is set: z3, yices 2
+                and cvc5 side by side, first sound answer wins, z3's unsat
+                cross-checked (see ``portfolio.py``); the reason names the
+                procedures that proved emptiness
 ==============  ==========================================================
 
 Example
@@ -61,6 +67,7 @@ from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constan
                    is_nonnegative, is_positive, normalize_condition, to_int_point)
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
+from .inertia import score_inertia
 
 __all__ = ["Feasible", "Infeasible", "Undecided", "Decision", "Oracle"]
 
@@ -116,6 +123,10 @@ class Oracle:
     ``line_budget``: lines walked from the hint, and from the best sample.
     ``samples``: float points proposed per decision (0 disables sampling).
     ``ascent``: run the margin ascent before the exact solvers.
+    ``portfolio``: run the nonlinear checks on a
+    :class:`~symattn.semialg.portfolio.Portfolio` (``True``: every installed
+    procedure; or a list of names, or a Portfolio) instead of in-process z3.
+    ``inertia``: try the exact inertia argument for attention scores.
     """
 
     def __init__(self, ring: PolyRing, *, seed: int = 0,
@@ -124,7 +135,7 @@ class Oracle:
                  max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
-                 memo_size: int = 200_000):
+                 memo_size: int = 200_000, portfolio=None, inertia: bool = True):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -137,6 +148,8 @@ class Oracle:
         self.line_budget = line_budget
         self.relaxation = relaxation
         self.stats: Counter[str] = Counter()
+        self.portfolio = _portfolio(portfolio)
+        self.inertia = inertia
         self._z3 = None
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
@@ -247,7 +260,13 @@ class Oracle:
             if self._relaxation_infeasible(ips, targets, deadline):
                 return self._infeasible(key, key, "relaxation: infeasible even with monomials as independent unknowns (exact LRA)")
 
-        # -- nonlinear: z3 nlsat on the (dehomogenised) problem ---------------
+        # -- structure: inertia of attention scores ---------------------------
+        if self.inertia:
+            argument = score_inertia(self.ring, conds)
+            if argument is not None:
+                return self._infeasible(key, key, f"inertia: {argument}")
+
+        # -- nonlinear: z3 nlsat (or the portfolio) on the (dehomogenised) problem
         return self._nlsat(conds, ips, targets, ls, key, found, hint_pt, deadline)
 
     # ------------------------------------------------------------------
@@ -388,12 +407,14 @@ class Oracle:
             fixes = [[]]
         strategies = [(fix, self._subproblems(ips, targets, fix, hint_pt)) for fix in fixes]
         reason = "z3 nlsat not run"
-        backend = self._backend()
+        provers: dict[str, None] = {}
 
         def proof(fix) -> Infeasible:
             how = (f" after fixing {len(fix)} coordinate(s) to +-1 by scaling symmetry"
                    if fix else "")
-            return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            if self.portfolio is None:
+                return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            return self._infeasible(key, key, f"portfolio: emptiness proved by {'; '.join(provers)}{how}")
 
         for level, timeout in enumerate(self.z3_timeouts):
             for fix, subs in strategies:
@@ -411,10 +432,10 @@ class Oracle:
                             return found(pt, "nlsat")
                         sub.status = "unknown"     # pragma: no cover - defensive
                         continue
-                    status, payload = backend.check(sub.conds, logic="QF_NRA",
-                                                    timeout=timeout, deadline=deadline)
+                    status, payload = self._nra(sub.conds, timeout, deadline)
                     if status == "unsat":
                         sub.status = "unsat"
+                        provers[payload] = None
                     elif status == "sat":
                         pt = self._round_model(ls, payload, sub.fixed, deadline)
                         if pt is not None:
@@ -431,6 +452,26 @@ class Oracle:
                 if pt is not None:
                     return found(pt, "line")
         return Undecided(reason)
+
+    def _nra(self, conds, timeout, deadline):
+        """``(status, payload)`` of one nonlinear check: z3 in process, or the portfolio.
+
+        ``payload``: for sat, rational candidate points; for unsat, who proved
+        it; otherwise the reason.
+        """
+        if self.portfolio is None:
+            status, payload = self._backend().check(conds, logic="QF_NRA", timeout=timeout,
+                                                    deadline=deadline)
+            return status, ("z3 nlsat" if status == "unsat" else payload)
+        verdict = self.portfolio.check(conds, self.ring.ngens, timeout=timeout, deadline=deadline)
+        if verdict.status == "sat":
+            return "sat", [list(verdict.witness)]
+        if verdict.status == "unsat":
+            who = " and ".join(verdict.proved_by)
+            return "unsat", who if verdict.confirmed else f"{who} (not cross-checked)"
+        if verdict.hints:
+            return "sat", [list(h) for h in verdict.hints]   # points to search from, checked exactly
+        return "unknown", f"portfolio: {verdict.reason()}"
 
     def _round_model(self, ls, values, fixed, deadline) -> Optional[IntPoint]:
         last = None
@@ -487,6 +528,17 @@ class Oracle:
         for g, s in conditions:
             if compile_poly(g).sign_at(nums, D) != s:
                 raise AssertionError(f"internal error: witness fails {g} ({s}); please report")
+
+
+def _portfolio(spec):
+    """The oracle's :class:`Portfolio` from its ``portfolio`` option (``None`` when off)."""
+    if spec is None or spec is False:
+        return None
+    from .portfolio import Portfolio
+    if isinstance(spec, Portfolio):
+        return spec
+    chosen = Portfolio(None if spec is True else list(spec))
+    return chosen if chosen.procedures else None
 
 
 def _past(deadline: Optional[float]) -> bool:
