@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.corpus")
     ap.add_argument("command", nargs="?", default="measure", choices=("measure", "export"))
     ap.add_argument("--seconds", type=float, default=20.0, help="compile budget for export")
-    ap.add_argument("--timeout", type=float, default=20.0, help="time limit per system and procedure")
+    ap.add_argument("--timeout", type=float, default=10.0, help="time limit per system and procedure")
     args = ap.parse_args(argv)
     if args.command == "export":
         export(args.seconds)

@@ -57,7 +57,7 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import numpy as np
 
@@ -68,6 +68,9 @@ from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constan
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
 from .inertia import score_inertia
+
+if TYPE_CHECKING:                      # pragma: no cover
+    from .portfolio import Portfolio
 
 __all__ = ["Feasible", "Infeasible", "Undecided", "Decision", "Oracle"]
 
@@ -135,7 +138,8 @@ class Oracle:
                  max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
-                 memo_size: int = 200_000, portfolio=None, inertia: bool = True):
+                 memo_size: int = 200_000,
+                 portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -530,7 +534,7 @@ class Oracle:
                 raise AssertionError(f"internal error: witness fails {g} ({s}); please report")
 
 
-def _portfolio(spec):
+def _portfolio(spec) -> Optional["Portfolio"]:
     """The oracle's :class:`Portfolio` from its ``portfolio`` option (``None`` when off)."""
     if spec is None or spec is False:
         return None
