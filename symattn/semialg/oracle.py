@@ -445,7 +445,8 @@ class Oracle:
                         if pt is not None:
                             return found(pt, "nlsat", simplify=True)
                         sub.status = "unrounded"
-                        reason = "z3 nlsat sat but no exact rational witness was recovered"
+                        who = "z3 nlsat" if self.portfolio is None else "the portfolio"
+                        reason = f"{who} answered sat but no exact rational witness was recovered"
                     else:
                         reason = payload
                         break      # this strategy is stuck at this level: try the next one

@@ -248,8 +248,9 @@ class Portfolio:
                 seconds = time.monotonic() - run.start
                 answer, witness, points = _read(run.output(), system, ngens)
                 outcomes.append(Outcome(run.proc.name, answer, seconds))
-                if witness is not None:
-                    return Verdict("sat", witness=witness, outcomes=tuple(outcomes) + _stopped(pending))
+                if witness is not None:      # an exact witness refutes any unsat heard before
+                    note = f"refutes the unsat of {', '.join(unsat_by)}" if unsat_by else ""
+                    return Verdict("sat", witness=witness, outcomes=tuple(outcomes) + _stopped(pending), note=note)
                 if answer == "wrong-model":
                     sat_claims.append(run.proc.name)
                     hints.extend(points)

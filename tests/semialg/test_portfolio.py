@@ -89,6 +89,7 @@ def test_a_planted_wrong_unsat_is_caught_by_the_cross_check():
     v = Portfolio([liar, late_z3(0.5)], cross_check=5.0).check(LENS, 2, timeout=10)
     assert_witness(LENS, v)                          # z3's model, checked exactly, wins
     assert [(o.name, o.answer) for o in v.outcomes] == [("liar", "unsat"), ("z3", "sat")]
+    assert v.note == "refutes the unsat of liar"
     # without a cross-check the lie would stand: the window is what catches it
     v = Portfolio([liar, late_z3(2.0)], cross_check=0).check(LENS, 2, timeout=10)
     assert v.status == "unsat" and v.proved_by == ("liar",) and not v.confirmed
