@@ -32,8 +32,9 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
                 problem when scaling symmetries exist (see ``scaling.py``)
 ``portfolio``   instead of ``nlsat`` when ``portfolio`` is set: z3, yices 2
                 and cvc5 side by side, first sound answer wins, z3's unsat
-                cross-checked (see ``portfolio.py``); the reason names the
-                procedures that proved emptiness
+                cross-checked (see ``portfolio.py``), on the problem as it
+                stands and then on its dehomogenised slices; the reason
+                names the procedures that proved emptiness
 ==============  ==========================================================
 
 Example
@@ -407,8 +408,10 @@ class Oracle:
                 f = coordinates_to_fix(ips, k)
                 if f not in fixes:
                     fixes.append(f)
-        if not fixes:
-            fixes = [[]]
+        if not fixes or (self.portfolio is not None and [] not in fixes):
+            # the portfolio also gets the problem as it stands, first: cvc5 and
+            # yices often settle it faster than its dehomogenised slices
+            fixes.insert(0, [])
         strategies = [(fix, self._subproblems(ips, targets, fix, hint_pt)) for fix in fixes]
         reason = "z3 nlsat not run"
         provers: dict[str, None] = {}

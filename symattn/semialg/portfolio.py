@@ -62,7 +62,7 @@ __all__ = ["Procedure", "Outcome", "Verdict", "Portfolio", "PROCEDURES", "availa
 #: varies a lot between problems, so a wall-clock kill at the time limit stays
 #: as the hard stop; when the rlimit fires first the verdict is independent of
 #: machine load.
-RLIMIT_PER_SECOND = 150_000
+RLIMIT_PER_SECOND = 500_000
 
 
 def _binary(name: str) -> Optional[str]:
