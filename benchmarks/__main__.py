@@ -3,6 +3,8 @@
 Each case runs in a fresh process (so peak memory is per case); inside it
 symattn runs first, then the baseline.  ``python -m benchmarks CASE ...``
 runs only the named cases; ``--seconds S`` changes the compile budget.
+The case ``corpus`` runs :mod:`benchmarks.corpus` (every decision procedure
+and the portfolio on the corpus of hard systems) and prints its own table.
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ def _fmt(v, digits=2):
 
 def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
-    ap.add_argument("cases", nargs="*", default=list(CASES) + ["piece_at", "prove_equal", "degree_bound"] + REALIZE_CASES)
+    ap.add_argument("cases", nargs="*",
+                    default=list(CASES) + ["piece_at", "prove_equal", "degree_bound"] + REALIZE_CASES + ["corpus"])
     ap.add_argument("--seconds", type=float, default=None, help="compile budget per case")
     args = ap.parse_args()
+    corpus = "corpus" in args.cases
+    args.cases = [c for c in args.cases if c != "corpus"]
     header = ["case", "regions", "complete", "undecided", "seconds", "peak MB",
               "base regions", "base complete", "base s", "ratio", "target", "note"]
     rows = []
@@ -75,6 +80,10 @@ def main() -> int:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    if corpus:
+        print()
+        sys.stdout.flush()
+        subprocess.run([sys.executable, "-m", "benchmarks.corpus"], check=False)
     return 0
 
 

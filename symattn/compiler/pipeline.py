@@ -27,13 +27,15 @@ __all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "def
 #: The oracle passes over the branches no pool point lies in.  Those are mostly
 #: empty, so the first pass goes straight to proofs (syntactic, linear, z3 with
 #: short limits; a z3 model still becomes an exact witness).  The second also
-#: searches for witnesses (lines, samples, ascent); the later ones give z3
-#: longer limits.  Each pass finishes its whole queue before the next starts.
+#: searches for witnesses (lines, samples, ascent); the later ones make the
+#: long calls on the decision portfolio (z3, yices 2 and cvc5 side by side,
+#: whichever are installed), with longer limits.  Each pass finishes its whole
+#: queue before the next starts.
 ORACLE_PASSES = (
     dict(z3_timeouts=(0.05, 0.25), samples=0, line_budget=(2, 2), ascent=False),
     dict(z3_timeouts=(1.0,)),
-    dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False),
-    dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False),
+    dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
+    dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
 )
 
 

@@ -26,8 +26,15 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
 ``lra``         all affine: z3 QF_LRA (exact); ``lra-subset``: the affine
                 conditions alone are infeasible; ``relaxation``: the
                 linearisation with monomials as unknowns is infeasible
+``inertia``     attention scores x_i^T M x_j whose signs contradict the
+                inertia of the symmetric part of M (see ``inertia.py``)
 ``nlsat``       z3 QF_NRA under escalating timeouts, on the dehomogenised
                 problem when scaling symmetries exist (see ``scaling.py``)
+``portfolio``   instead of ``nlsat`` when ``portfolio`` is set: z3, yices 2
+                and cvc5 side by side, first sound answer wins, z3's unsat
+                cross-checked (see ``portfolio.py``), on the problem as it
+                stands and then on its dehomogenised slices; the reason
+                names the procedures that proved emptiness
 ==============  ==========================================================
 
 Example
@@ -51,7 +58,7 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import numpy as np
 
@@ -61,6 +68,10 @@ from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constan
                    is_nonnegative, is_positive, normalize_condition, to_int_point)
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
+from .inertia import score_inertia
+
+if TYPE_CHECKING:                      # pragma: no cover
+    from .portfolio import Portfolio
 
 __all__ = ["Feasible", "Infeasible", "Undecided", "Decision", "Oracle"]
 
@@ -116,6 +127,10 @@ class Oracle:
     ``line_budget``: lines walked from the hint, and from the best sample.
     ``samples``: float points proposed per decision (0 disables sampling).
     ``ascent``: run the margin ascent before the exact solvers.
+    ``portfolio``: run the nonlinear checks on a
+    :class:`~symattn.semialg.portfolio.Portfolio` (``True``: every installed
+    procedure; or a list of names, or a Portfolio) instead of in-process z3.
+    ``inertia``: try the exact inertia argument for attention scores.
     """
 
     def __init__(self, ring: PolyRing, *, seed: int = 0,
@@ -124,7 +139,8 @@ class Oracle:
                  max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
-                 memo_size: int = 200_000):
+                 memo_size: int = 200_000,
+                 portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -137,6 +153,8 @@ class Oracle:
         self.line_budget = line_budget
         self.relaxation = relaxation
         self.stats: Counter[str] = Counter()
+        self.portfolio = _portfolio(portfolio)
+        self.inertia = inertia
         self._z3 = None
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
@@ -253,7 +271,13 @@ class Oracle:
             if self._relaxation_infeasible(ips, targets, deadline):
                 return self._infeasible(key, key, "relaxation: infeasible even with monomials as independent unknowns (exact LRA)")
 
-        # -- nonlinear: z3 nlsat on the (dehomogenised) problem ---------------
+        # -- structure: inertia of attention scores ---------------------------
+        if self.inertia:
+            argument = score_inertia(self.ring, conds)
+            if argument is not None:
+                return self._infeasible(key, key, f"inertia: {argument}")
+
+        # -- nonlinear: z3 nlsat (or the portfolio) on the (dehomogenised) problem
         return self._nlsat(conds, ips, targets, ls, key, found, hint_pt, deadline)
 
     # ------------------------------------------------------------------
@@ -390,16 +414,20 @@ class Oracle:
                 f = coordinates_to_fix(ips, k)
                 if f not in fixes:
                     fixes.append(f)
-        if not fixes:
-            fixes = [[]]
+        if not fixes or (self.portfolio is not None and [] not in fixes):
+            # the portfolio also gets the problem as it stands, first: cvc5 and
+            # yices often settle it faster than its dehomogenised slices
+            fixes.insert(0, [])
         strategies = [(fix, self._subproblems(ips, targets, fix, hint_pt)) for fix in fixes]
         reason = "z3 nlsat not run"
-        backend = self._backend()
+        provers: dict[str, None] = {}
 
         def proof(fix) -> Infeasible:
             how = (f" after fixing {len(fix)} coordinate(s) to +-1 by scaling symmetry"
                    if fix else "")
-            return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            if self.portfolio is None:
+                return self._infeasible(key, key, f"nlsat: z3 QF_NRA proves emptiness{how}")
+            return self._infeasible(key, key, f"portfolio: emptiness proved by {'; '.join(provers)}{how}")
 
         for level, timeout in enumerate(self.z3_timeouts):
             for fix, subs in strategies:
@@ -417,16 +445,17 @@ class Oracle:
                             return found(pt, "nlsat")
                         sub.status = "unknown"     # pragma: no cover - defensive
                         continue
-                    status, payload = backend.check(sub.conds, logic="QF_NRA",
-                                                    timeout=timeout, deadline=deadline)
+                    status, payload = self._nra(sub.conds, timeout, deadline)
                     if status == "unsat":
                         sub.status = "unsat"
+                        provers[payload] = None
                     elif status == "sat":
                         pt = self._round_model(ls, payload, sub.fixed, deadline)
                         if pt is not None:
                             return found(pt, "nlsat", simplify=True)
                         sub.status = "unrounded"
-                        reason = "z3 nlsat sat but no exact rational witness was recovered"
+                        who = "z3 nlsat" if self.portfolio is None else "the portfolio"
+                        reason = f"{who} answered sat but no exact rational witness was recovered"
                     else:
                         reason = payload
                         break      # this strategy is stuck at this level: try the next one
@@ -437,6 +466,26 @@ class Oracle:
                 if pt is not None:
                     return found(pt, "line")
         return Undecided(reason)
+
+    def _nra(self, conds, timeout, deadline):
+        """``(status, payload)`` of one nonlinear check: z3 in process, or the portfolio.
+
+        ``payload``: for sat, rational candidate points; for unsat, who proved
+        it; otherwise the reason.
+        """
+        if self.portfolio is None:
+            status, payload = self._backend().check(conds, logic="QF_NRA", timeout=timeout,
+                                                    deadline=deadline)
+            return status, ("z3 nlsat" if status == "unsat" else payload)
+        verdict = self.portfolio.check(conds, self.ring.ngens, timeout=timeout, deadline=deadline)
+        if verdict.status == "sat":
+            return "sat", [list(verdict.witness)]
+        if verdict.status == "unsat":
+            who = " and ".join(verdict.proved_by)
+            return "unsat", who if verdict.confirmed else f"{who} (not cross-checked)"
+        if verdict.hints:
+            return "sat", [list(h) for h in verdict.hints]   # points to search from, checked exactly
+        return "unknown", f"portfolio: {verdict.reason()}"
 
     def _round_model(self, ls, values, fixed, deadline) -> Optional[IntPoint]:
         last = None
@@ -493,6 +542,17 @@ class Oracle:
         for g, s in conditions:
             if compile_poly(g).sign_at(nums, D) != s:
                 raise AssertionError(f"internal error: witness fails {g} ({s}); please report")
+
+
+def _portfolio(spec) -> Optional["Portfolio"]:
+    """The oracle's :class:`Portfolio` from its ``portfolio`` option (``None`` when off)."""
+    if spec is None or spec is False:
+        return None
+    from .portfolio import Portfolio
+    if isinstance(spec, Portfolio):
+        return spec
+    chosen = Portfolio(None if spec is True else list(spec))
+    return chosen if chosen.procedures else None
 
 
 def _past(deadline: Optional[float]) -> bool:

@@ -1,0 +1,111 @@
+"""The corpus of hard sign systems: export it, and measure every procedure on it.
+
+``python -m benchmarks.corpus export [--seconds S]`` compiles the benchmark
+models with a short budget and writes the systems they leave undecided to
+``benchmarks/corpus/`` (one SMT-LIB 2 file each, plus ``index.json``).
+
+``python -m benchmarks.corpus [--timeout T]`` runs each installed procedure
+alone, then the portfolio, on every file, and prints per procedure how many
+systems it decides (sat with an exact witness, or unsat) and the median and
+maximum time of the decided ones.  A sat answer counts only when its model passes the exact check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "corpus"
+
+#: (name, model builder, tokens, compile budget in seconds, systems kept at most)
+SOURCES = (
+    ("relu_attention3", "relu_attention", (3,), 3, 20),
+    ("encoder_block2", "encoder_block", (2, 4), 2, 20),
+)
+
+
+def export(seconds: float) -> None:
+    from benchmarks import models
+    from symattn.compiler.casesplit import Budget
+    from symattn.compiler.pipeline import compile_graph
+    from symattn.semialg.poly import compile_poly
+    from symattn.semialg.smtlib import write
+
+    HERE.mkdir(exist_ok=True)
+    for old in HERE.glob("*.smt2"):
+        old.unlink()
+    index = []
+    for name, builder, args, n, keep in SOURCES:
+        graph = getattr(models, builder)(*args).trace(n=n)
+        spline = compile_graph(graph, budget=Budget(seconds=seconds), progress=False)
+        names = [str(g) for g in spline.ring.gens]
+        cases = sorted(spline.undecided, key=lambda u: (len(u.conditions), str(u.conditions)))
+        for k, case in enumerate(cases[:keep]):
+            system = []
+            for g, s in case.conditions:
+                ip = compile_poly(g)
+                system.append(([(c, mon) for c, mon, _ in ip.terms], s if ip.scale > 0 else -s))
+            file = f"{name}_{k:02d}.smt2"
+            comment = (f"{builder}{args} at n={n}, undecided after a {seconds:g} s compile: {case.reason}\n"
+                       + ", ".join(f"x{i} = {v}" for i, v in enumerate(names)))
+            (HERE / file).write_text(write(system, len(names), comment=comment))
+            index.append(dict(file=file, model=f"{builder}{args}", tokens=n, variables=len(names),
+                              conditions=len(system), reason=case.reason))
+        print(f"{name}: {len(spline)} regions, {len(spline.undecided)} undecided, kept {min(keep, len(cases))}",
+              file=sys.stderr)
+    (HERE / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+
+
+def measure(timeout: float) -> list[dict]:
+    from symattn.semialg.portfolio import Portfolio, available_procedures
+    from symattn.semialg.smtlib import read
+
+    index = json.loads((HERE / "index.json").read_text())
+    systems = [read((HERE / e["file"]).read_text()) for e in index]
+    rows = []
+    for label, procs in [(p, [p]) for p in available_procedures()] + [("portfolio", None)]:
+        portfolio = Portfolio(procs, cross_check=0 if procs else 1.0)
+        times, sat, unsat = [], 0, 0
+        for ngens, system in systems:
+            t = time.perf_counter()
+            verdict = portfolio.check(system, ngens, timeout=timeout)
+            if verdict.status != "unknown":
+                times.append(time.perf_counter() - t)
+            sat += verdict.status == "sat"
+            unsat += verdict.status == "unsat"
+        decided = times
+        rows.append(dict(procedure=label, systems=len(systems), decided=sat + unsat, sat=sat, unsat=unsat,
+                         median_s=statistics.median(decided) if decided else None,
+                         max_s=max(decided) if decided else None))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.corpus")
+    ap.add_argument("command", nargs="?", default="measure", choices=("measure", "export"))
+    ap.add_argument("--seconds", type=float, default=20.0, help="compile budget for export")
+    ap.add_argument("--timeout", type=float, default=10.0, help="time limit per system and procedure")
+    args = ap.parse_args(argv)
+    if args.command == "export":
+        export(args.seconds)
+        return 0
+    rows = measure(args.timeout)
+    header = ["procedure", "systems", "decided", "sat", "unsat", "median s", "max s"]
+    table = [[r["procedure"], r["systems"], r["decided"], r["sat"], r["unsat"],
+              "-" if r["median_s"] is None else f"{r['median_s']:.2f}",
+              "-" if r["max_s"] is None else f"{r['max_s']:.2f}"] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
+    print(f"corpus: {rows[0]['systems']} systems, at most {args.timeout:g} s per system and procedure; "
+          "median and max over the decided ones")
+    for row in [header] + table:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

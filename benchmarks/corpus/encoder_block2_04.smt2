@@ -1,0 +1,17 @@
+; encoder_block(2, 4) at n=2, undecided after a 25 s compile: not decided: budget exhausted
+; x0 = x[0,0], x1 = x[0,1], x2 = x[1,0], x3 = x[1,1]
+(set-logic QF_NRA)
+(declare-fun x0 () Real)
+(declare-fun x1 () Real)
+(declare-fun x2 () Real)
+(declare-fun x3 () Real)
+(assert (< (+ (* 3 x0 x0) (* 2 x0 x1) (* (- 1) x1 x1)) 0))
+(assert (< (+ (* 3 x0 x2) (* (- 1) x0 x3) (* 3 x1 x2) (* (- 1) x1 x3)) 0))
+(assert (< (+ (* 3 x0 x2) (* (- 1) x1 x2) (* 3 x0 x3) (* (- 1) x1 x3)) 0))
+(assert (< (+ (* 3 x2 x2) (* 2 x2 x3) (* (- 1) x3 x3)) 0))
+(assert (< (+ x0 (* (- 18) x0 x0 x1) (* (- 33) x0 x1 x1) (* 12 x1 x1 x1) (* (- 45) x0 x2 x3) (* 12 x0 x3 x3) (* (- 45) x1 x2 x3) (* 12 x1 x3 x3) (* (- 1) x1) (* 27 x0 x0 x0) (* 27 x0 x2 x2) (* 27 x1 x2 x2)) 0))
+(assert (< (+ (* (- 1) x1) (* 27 x0 x0 x0) (* 9 x0 x0 x1) (* (- 15) x0 x1 x1) (* 3 x1 x1 x1) (* 27 x0 x2 x2) (* (- 18) x0 x2 x3) (* 3 x0 x3 x3) (* 27 x1 x2 x2) (* (- 18) x1 x2 x3) (* 3 x1 x3 x3) 3) 0))
+(assert (< (+ (* (- 3) x0) (* 90 x0 x0 x1) (* 39 x0 x1 x1) (* (- 24) x1 x1 x1) (* 63 x0 x2 x3) (* (- 24) x0 x3 x3) (* 63 x1 x2 x3) (* (- 24) x1 x3 x3) (* (- 1) x1) (* 27 x0 x0 x0) (* 27 x0 x2 x2) (* 27 x1 x2 x2) (- 3)) 0))
+(check-sat)
+(get-value (x0 x1 x2 x3))
+(exit)
