@@ -16,8 +16,12 @@ system and the oracle's reason, and :func:`certify` turns it into one of
   form) and the monomial relaxation.  Finding λ takes a linear-programming
   solve (z3 over exact rationals); checking it is exact rational arithmetic
   (:func:`check_farkas`), with no solver;
+* ``"inertia"``: attention scores whose signs no token configuration can
+  have, by Sylvester's law of inertia and the reverse Cauchy–Schwarz
+  inequality (:mod:`symattn.semialg.inertia`).  The check re-runs that
+  exact argument (rational LDLᵀ and a sign labelling), with no solver;
 * ``"solver"``: nothing checkable was found; the emptiness rests on a
-  solver's "unsat" (z3 nlsat), named in ``reason``.
+  solver's "unsat" (z3 nlsat, or the portfolio), named in ``reason``.
 
 >>> from sympy import symbols
 >>> from symattn.semialg.poly import polynomial_ring
@@ -40,13 +44,16 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from .oracle import Infeasible, Oracle, Undecided
+from .inertia import score_inertia
 from .poly import PolyElement
 from .region import Condition
 
-__all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check", "check_farkas", "farkas_multipliers", "PROCEDURES"]
+__all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check", "check_farkas", "farkas_multipliers",
+           "PROCEDURES", "CHECKABLE"]
 
-#: the procedures an emptiness record can name; the first two are checked without a solver
-PROCEDURES = ("syntactic", "farkas", "solver")
+#: the procedures an emptiness record can name; all but the last are checked without a solver
+PROCEDURES = ("syntactic", "farkas", "inertia", "solver")
+CHECKABLE = PROCEDURES[:-1]
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class Emptiness:
     @property
     def checkable(self) -> bool:
         """Whether the emptiness is re-checked exactly, without trusting a solver."""
-        return self.procedure in ("syntactic", "farkas")
+        return self.procedure in CHECKABLE
 
 
 def _fraction(c) -> Fraction:
@@ -128,12 +135,18 @@ def _syntactic(conditions: Sequence[Condition]) -> bool:
     return isinstance(Oracle(conditions[0][0].ring).syntactic(conditions), Infeasible)
 
 
+def _inertia(conditions: Sequence[Condition]) -> bool:
+    return score_inertia(conditions[0][0].ring, conditions) is not None
+
+
 def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptiness:
     """``record`` with its procedure named and, when one is found, a checkable certificate."""
     if record.procedure is not None or not record.conditions:
         return record
     if _syntactic(record.conditions):
         return replace(record, procedure="syntactic")
+    if _inertia(record.conditions):
+        return replace(record, procedure="inertia")
     multipliers = farkas_multipliers(record.conditions, timeout, ctx)
     if multipliers is not None:
         return replace(record, procedure="farkas", multipliers=multipliers)
@@ -156,6 +169,8 @@ def check(record: Emptiness) -> bool:
         return bool(record.conditions) and _syntactic(record.conditions)
     if record.procedure == "farkas":
         return check_farkas(record.conditions, record.multipliers)
+    if record.procedure == "inertia":
+        return bool(record.conditions) and _inertia(record.conditions)
     return False
 
 
@@ -163,7 +178,7 @@ class CertifiedEmptiness:
     """An oracle that knows only checkable emptiness certificates.
 
     ``decide`` answers ``Infeasible`` for a sign system that has a
-    ``syntactic`` or ``farkas`` record among ``records`` (re-checked
+    ``syntactic``, ``farkas`` or ``inertia`` record among ``records`` (re-checked
     exactly, no solver), and ``Undecided`` for anything else, so that a
     case split can put it in front of the real oracles: the branches a
     certificate settles cost nothing, every other one is decided anew.

@@ -75,7 +75,7 @@ def test_a_syntactic_record_that_refutes_nothing_is_refused(attention):
     with pytest.raises(ModelFileError, match=rf"emptiness\[{k}\]: the syntactic certificate"):
         symattn.Spline.from_json(json.dumps(tampered))
     tampered["emptiness"][k]["procedure"] = "trust me"
-    with pytest.raises(ModelFileError, match=rf"emptiness\[{k}\]\.procedure: one of syntactic, farkas, solver"):
+    with pytest.raises(ModelFileError, match=rf"emptiness\[{k}\]\.procedure: one of syntactic, farkas, inertia, solver"):
         symattn.Spline.from_json(json.dumps(tampered))
 
 

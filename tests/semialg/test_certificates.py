@@ -90,3 +90,23 @@ def test_the_certificate_oracle_answers_only_from_checked_records():
 def test_scaling_a_certificate_keeps_it_valid(multipliers):
     conditions = ((X - Y, 1), (Y - 1, 1), (X - 1, -1))
     assert check_farkas(conditions, tuple(Fraction(m) for m in multipliers))
+
+
+def test_an_inertia_emptiness_is_certified_and_rechecked_without_a_solver():
+    """The Lorentz pattern (three timelike tokens, every pair positive) is recorded as ``inertia``;
+    a forged inertia record on a non-empty pattern fails its check."""
+    import itertools
+
+    from symattn.semialg.certificates import CHECKABLE, Emptiness, certify, check
+
+    R = polynomial_ring([sympy.Symbol(f"X[{a},{c}]") for a in range(3) for c in range(2)])
+    tok = [R.gens[2 * a:2 * a + 2] for a in range(3)]
+
+    def B(a, b):                                   # x0 y0 - x1 y1, inertia (1, 1)
+        return tok[a][0] * tok[b][0] - tok[a][1] * tok[b][1]
+
+    empty = tuple([(B(a, a), -1) for a in range(3)] + [(B(a, b), 1) for a, b in itertools.combinations(range(3), 2)])
+    record = certify(Emptiness(empty, "inertia: ..."))
+    assert record.procedure == "inertia" and "inertia" in CHECKABLE and record.checkable and check(record)
+    one_nappe = tuple([(B(a, a), -1) for a in range(3)] + [(B(a, b), -1) for a, b in itertools.combinations(range(3), 2)])
+    assert not check(Emptiness(one_nappe, "forged", procedure="inertia"))   # e.g. x = (0, 1), (1, 2), (1, 3)
