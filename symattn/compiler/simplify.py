@@ -27,7 +27,9 @@ The steps, in order:
    its members share, when the oracle proves no other piece meets them (the
    whole space when it has every piece), or, for two members that differ by
    flipping two conditions, by the product of those two.  Otherwise the row
-   is the union of its members' regions.
+   is the union of its members' regions, shortened exactly by
+   :func:`merge_adjacent` (two parts that differ only in the sign of one
+   condition become one without it).
 
 Every dropped factor and condition is in :attr:`Simplification.notes`.
 
@@ -57,7 +59,7 @@ from ..semialg.poly import PolyElement, is_nonnegative, is_positive, normalize_c
 from ..semialg.region import Condition, Region, Witness, check_conditions
 from ..spline import EntryRow, Simplification, Spline
 
-__all__ = ["simplify", "simplify_condition", "EntryRow", "Simplification"]
+__all__ = ["simplify", "simplify_condition", "merge_adjacent", "EntryRow", "Simplification"]
 
 #: per oracle question; a question not settled in time keeps what it asked about
 QUESTION_SECONDS = 0.5
@@ -170,14 +172,46 @@ def _region(piece_region: Region, ring, clock: _Clock, notes: list[str], points:
     return Region(tuple(conditions), piece_region.witness)
 
 
+def merge_adjacent(parts: Sequence[tuple[Condition, ...]]) -> tuple[tuple[Condition, ...], ...]:
+    """A union of conjunctions, shorter and equal off a null set: exact rewriting, no oracle.
+
+    ``(A ∧ g > 0) ∪ (A ∧ g < 0)`` is ``A`` off the null set ``g = 0``, and
+    ``A ∪ (A ∧ B)`` is ``A``; both are applied until neither applies, in a
+    deterministic order.
+
+    >>> import sympy
+    >>> from symattn.semialg.poly import polynomial_ring
+    >>> x, y = sympy.symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
+    >>> merge_adjacent([((X, 1), (Y, 1)), ((X, 1), (Y, -1)), ((X, -1), (Y, 1))])
+    (((x, 1),), ((x, -1), (y, 1)))
+    """
+    parts = [tuple(p) for p in parts]
+    changed = True
+    while changed:
+        changed = False
+        sets = [frozenset(p) for p in parts]
+        for i, j in ((i, j) for i in range(len(parts)) for j in range(len(parts)) if i != j):
+            if sets[j] < sets[i] or (sets[i] == sets[j] and j < i):      # parts[i] lies inside parts[j]
+                del parts[i]
+                changed = True
+                break
+            diff = sets[i] ^ sets[j]
+            if len(diff) == 2 and len(sets[i]) == len(sets[j]) and len({g for g, _ in diff}) == 1:
+                parts[i] = tuple(c for c in parts[i] if c not in diff)
+                del parts[j]
+                changed = True
+                break
+    return tuple(parts)
+
+
 def _describe(members: list[Region], others: list[Region], complete: bool, ring,
               clock: _Clock, points: Sequence[Witness]) -> tuple[tuple[Condition, ...], ...] | None:
-    """The rows' region: None (everywhere), one conjunction, or the union of ``members``."""
-    union = tuple(r.conditions for r in members)
+    """The rows' region: None (everywhere), one conjunction, or a union of conjunctions."""
+    union = merge_adjacent([r.conditions for r in members])
+    if () in union or (complete and not others):
+        return None     # the members cover everything off a null set
     if not complete or (len(members) == 1 and others):
         return union  # a lone region is already minimal: step 2 dropped what the others imply
-    if not others:
-        return None
     common = [c for c in members[0].conditions if all(c in r.conditions for r in members[1:])]
     candidates = []
     if common:

@@ -108,3 +108,28 @@ def test_implied_conditions_are_dropped_and_a_zero_budget_keeps_them():
     for k in range(-12, 13):            # the same function, exactly, on a grid with the walls
         point = [[Fraction(k, 4)]]
         assert t(point) == s(point) == ffn(point)
+
+
+def test_adjacent_parts_merge_exactly_and_the_result_is_the_same_set_off_walls():
+    """merge_adjacent against dense exact sampling: a point off every wall is in the union before
+    exactly when it is in the union after."""
+    import itertools
+    import random as rnd
+
+    from symattn.compiler.simplify import merge_adjacent
+    from symattn.semialg.region import check_conditions
+
+    walls = [X, Y, X - Y + 1]
+    parts = [tuple(zip(walls, signs)) for signs in itertools.product((1, -1), repeat=3)
+             if signs != (-1, -1, 1) and signs != (1, -1, -1)]
+    merged = merge_adjacent(parts)
+    assert len(merged) < len(parts) and sum(map(len, merged)) < sum(map(len, parts))
+    rng = rnd.Random(8)
+    for _ in range(300):
+        point = {x: sympy.Rational(rng.randint(-40, 40), 7), y: sympy.Rational(rng.randint(-40, 40), 9),
+                 a: 0}
+        if any(w.as_expr().xreplace(point) == 0 for w in walls):
+            continue
+        before = any(check_conditions(p, point) is None for p in parts)
+        after = any(check_conditions(p, point) is None for p in merged)
+        assert before == after
