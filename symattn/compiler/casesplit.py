@@ -308,7 +308,7 @@ class CaseSplitter(PolyRules):
         sub = self._branch_points(conditions, st, branch.signs == sh)
         if sub is _DEFER:
             self.queues[0].append((conditions, st, lambda found: self._explore(child(found))))
-        else:
+        elif sub is not None:           # None: a subclass proved the branch empty
             stack.append(child(sub))
 
     def _explore(self, task: "_Entry") -> None:
@@ -328,7 +328,8 @@ class CaseSplitter(PolyRules):
                 stack.extend(split)
 
     def _branch_points(self, conditions: tuple[Condition, ...], st: _State, inside: np.ndarray):
-        """The pool points of the branch, or ``_DEFER`` when none lies in it.
+        """The pool points of the branch, ``_DEFER`` when none lies in it (or ``None``, from a
+        subclass that decides branches itself, for an empty one).
 
         A branch without a pool point waits in a queue: every branch the pool
         witnesses is explored first, then the oracles take the queues.

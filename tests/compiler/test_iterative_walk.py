@@ -58,3 +58,21 @@ def test_the_order_of_pieces_and_undecided_cases_is_deterministic():
     masked = symattn.compile(MaskedAttention([[1, 0], [0, 1]], [[1, 0], [1, 1]], [[1, 0], [0, 1]]), n=3,
                              progress=False)
     assert masked.complete and len(masked) == 8
+
+
+def test_a_subclass_may_prune_a_branch_by_returning_none():
+    """``_branch_points`` returning None drops the branch (the benchmark baseline decides branches so)."""
+    from symattn.compiler.casesplit import CaseSplitter
+    from symattn.compiler.pipeline import spline_frame
+    from symattn.nn import FeedForward
+    from symattn.semialg.pool import SamplePool
+
+    class PositiveOnly(CaseSplitter):
+        def _branch_points(self, conditions, st, inside):
+            return None if conditions[-1][1] < 0 else super()._branch_points(conditions, st, inside)
+
+    graph = FeedForward([[1, -1]], None, [[1], [1]], None).trace(n=1)
+    _, _, ring, inputs = spline_frame(graph, {})
+    result = PositiveOnly(ring, [], SamplePool.random(ring, 64, seed=0), progress=False).run(graph, inputs)
+    assert [leaf.region.conditions[0][1] for leaf in result.pieces] == [1]   # x > 0 kept, x < 0 pruned
+    assert not result.undecided
