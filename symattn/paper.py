@@ -31,7 +31,7 @@ from .nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, Enco
 from .proofs import prove_continuous, prove_degree, smoothness
 from .realize import CPWL, MaxMin, UnivariateSpline, realize
 from .smoothing import EPSILON, deviation_polynomials, enclose, smooth, softplus_bound
-from .smoothing.intervals import interval
+from .smoothing.intervals import interval, interval_precision
 
 from mpmath import iv
 
@@ -61,19 +61,6 @@ def _verdict(*proofs) -> str:
     if any(getattr(p, "refuted", False) for p in proofs):
         return REFUTED
     return PROVED if all(bool(p) for p in proofs) else UNDECIDED
-
-
-class _dps:
-    """mpmath's interval context has no ``workdps``: set the precision and restore it."""
-
-    def __init__(self, ctx, dps: int) -> None:
-        self.ctx, self.dps = ctx, dps
-
-    def __enter__(self):
-        self.saved, self.ctx.dps = self.ctx.dps, self.dps
-
-    def __exit__(self, *exc):
-        self.ctx.dps = self.saved
 
 
 # -- the instances (exact, small, fixed) -------------------------------------------
@@ -167,7 +154,7 @@ def _smoothed():
         bound = softplus_bound(model, X, beta)
         enclosures = sum(enclose(smooth(model, "softplus", beta), X), [])
         ok = True
-        with _dps(iv, 50):
+        with interval_precision(50):
             eps = iv.log(2) / beta              # log 2 / β enclosed rigorously
             for box, value, poly in zip(enclosures, exact, polys):
                 limit = sum((interval(c) * eps ** k for (k,), c in sympy.Poly(poly, EPSILON).terms()),

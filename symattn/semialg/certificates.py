@@ -47,6 +47,7 @@ from .oracle import Infeasible, Oracle, Undecided
 from .inertia import score_inertia
 from .poly import PolyElement
 from .region import Condition
+from ..rationals import to_fraction
 
 __all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check", "check_farkas", "farkas_multipliers",
            "PROCEDURES", "CHECKABLE"]
@@ -70,10 +71,6 @@ class Emptiness:
     def checkable(self) -> bool:
         """Whether the emptiness is re-checked exactly, without trusting a solver."""
         return self.procedure in CHECKABLE
-
-
-def _fraction(c) -> Fraction:
-    return Fraction(int(c.numerator), int(c.denominator))
 
 
 def _combination(conditions: Sequence[Condition], multipliers: Sequence[Fraction]) -> PolyElement:
@@ -119,7 +116,7 @@ def farkas_multipliers(conditions: Sequence[Condition], timeout: float = 1.0,
     by_monom: dict[tuple, list] = {}
     for k, (g, s) in enumerate(conditions):
         for monom, c in g.terms():
-            f = _fraction(c) * s
+            f = to_fraction(c) * s
             by_monom.setdefault(monom, []).append(z3.RealVal(f"{f.numerator}/{f.denominator}", ctx) * lam[k])
     for monom, parts in by_monom.items():
         total = z3.Sum(*parts) if len(parts) > 1 else parts[0]

@@ -57,6 +57,7 @@ from fractions import Fraction
 from typing import Optional, Sequence
 
 from .poly import PolyElement, PolyRing, ring_variables
+from ..rationals import to_fraction
 
 __all__ = ["score_inertia", "inertia", "tokens"]
 
@@ -123,7 +124,7 @@ def _bilinear(g: PolyElement, where: dict[int, tuple[str, int, int]]):
         if (r1, c1) > (r2, c2):
             r1, c1, r2, c2 = r2, c2, r1, c1
         blocks.update(((n1, r1), (n2, r2)))
-        entries[(r1, c1, r2, c2)] = Fraction(int(c.numerator), int(c.denominator))
+        entries[(r1, c1, r2, c2)] = to_fraction(c)
     if not blocks or len(blocks) > 2:
         return None
     name = next(iter(blocks))[0]

@@ -25,6 +25,7 @@ from sympy.polys.domains import ZZ
 from sympy.polys.rootisolation import dup_isolate_real_roots_list
 
 from .poly import IntPoly
+from ..rationals import to_fraction
 
 __all__ = ["simplest_between", "LineSearch", "IntPoint"]
 
@@ -192,8 +193,7 @@ class LineSearch:
         ivs = dup_isolate_real_roots_list([list(reversed(q)) for q in nonconst], ZZ, strict=True)
         if not ivs:
             return [Fraction(0)]
-        bounds = [(Fraction(int(a.numerator), int(a.denominator)),
-                   Fraction(int(b.numerator), int(b.denominator))) for (a, b), _ in ivs]
+        bounds = [(to_fraction(a), to_fraction(b)) for (a, b), _ in ivs]
         bounds.sort()
         out = [Fraction(math.floor(bounds[0][0]) - 1)]
         for (_, b1), (a2, _) in zip(bounds, bounds[1:]):

@@ -17,7 +17,8 @@ its endpoints are sound.  Weights must be rational.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import sympy
 from mpmath import iv
@@ -27,7 +28,7 @@ from ..interpret.base import Interpreter
 from ..weights import exact_matrix
 from .swap import SmoothingError
 
-__all__ = ["IntervalRules", "enclose", "interval"]
+__all__ = ["IntervalRules", "enclose", "interval", "interval_precision"]
 
 _MASKED = None
 
@@ -94,9 +95,16 @@ def enclose(model, X: Any, dps: int = 50) -> list[list]:
     matrices for a model with several inputs), computed at ``dps`` digits."""
     inputs = tuple(X) if isinstance(X, tuple) else (X,)
     graph, mats = model._graph_for(inputs)
-    saved = iv.dps
-    iv.dps = dps               # mpmath's interval context has no workdps: set and restore
-    try:
+    with interval_precision(dps):
         return IntervalRules().run(graph, mats)
+
+
+@contextmanager
+def interval_precision(dps: int) -> Iterator[None]:
+    """Interval arithmetic at ``dps`` digits inside the block (mpmath's ``iv`` has no ``workdps``)."""
+    saved = iv.dps
+    iv.dps = dps
+    try:
+        yield
     finally:
         iv.dps = saved
