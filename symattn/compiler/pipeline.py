@@ -32,8 +32,9 @@ __all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "def
 #: whichever are installed), with longer limits.  Each pass finishes its whole
 #: queue before the next starts.
 ORACLE_PASSES = (
-    dict(z3_timeouts=(0.05, 0.25), samples=0, line_budget=(2, 2), ascent=False),
-    dict(z3_timeouts=(1.0,)),
+    dict(z3_timeouts=(0.05,), samples=0, line_budget=(2, 2), ascent=False),
+    dict(z3_timeouts=(0.25,)),
+    dict(z3_timeouts=(1.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
     dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
     dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
 )

@@ -20,6 +20,13 @@ system and the oracle's reason, and :func:`certify` turns it into one of
   have, by Sylvester's law of inertia and the reverse Cauchy–Schwarz
   inequality (:mod:`symattn.semialg.inertia`).  The check re-runs that
   exact argument (rational LDLᵀ and a sign labelling), with no solver;
+* ``"factors"``: the conditions factored over QQ
+  (:mod:`symattn.semialg.factoring`); every sign case of the irreducible
+  factors that the products allow is empty by one of the three arguments
+  above.  The check factors anew, enumerates the cases and re-derives and
+  checks each case's argument exactly (a Farkas case's multipliers are
+  found again by the linear program and then checked exactly: the program
+  only proposes);
 * ``"solver"``: nothing checkable was found; the emptiness rests on a
   solver's "unsat" (z3 nlsat, or the portfolio), named in ``reason``.
 
@@ -45,6 +52,7 @@ from typing import Any, Sequence
 
 from .oracle import Infeasible, Oracle, Undecided
 from .inertia import score_inertia
+from .factoring import factor_system
 from .poly import PolyElement
 from .region import Condition
 from ..rationals import to_fraction
@@ -53,7 +61,7 @@ __all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check",
            "PROCEDURES", "CHECKABLE"]
 
 #: the procedures an emptiness record can name; all but the last are checked without a solver
-PROCEDURES = ("syntactic", "farkas", "inertia", "solver")
+PROCEDURES = ("syntactic", "farkas", "inertia", "factors", "solver")
 CHECKABLE = PROCEDURES[:-1]
 
 
@@ -136,6 +144,23 @@ def _inertia(conditions: Sequence[Condition]) -> bool:
     return score_inertia(conditions[0][0].ring, conditions) is not None
 
 
+#: at most this many sign cases are enumerated for a ``factors`` certificate
+FACTOR_CASES = 64
+
+
+def _checked_case(case: Sequence[Condition], timeout: float, ctx: Any) -> bool:
+    """One sign case is empty by a solver-free argument (a Farkas one found and checked exactly)."""
+    return _syntactic(case) or _inertia(case) or farkas_multipliers(case, timeout, ctx) is not None
+
+
+def _factors(conditions: Sequence[Condition], timeout: float = 1.0, ctx: Any = None) -> bool:
+    """Every sign case of the factored system is empty by a checked argument (see the module docstring)."""
+    system = factor_system(conditions)
+    if not (system.splits or system.dropped) or system.count() > FACTOR_CASES:
+        return False
+    return all(_checked_case(case, timeout, ctx) for case in system.cases())
+
+
 def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptiness:
     """``record`` with its procedure named and, when one is found, a checkable certificate."""
     if record.procedure is not None or not record.conditions:
@@ -147,6 +172,8 @@ def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptine
     multipliers = farkas_multipliers(record.conditions, timeout, ctx)
     if multipliers is not None:
         return replace(record, procedure="farkas", multipliers=multipliers)
+    if _factors(record.conditions, timeout, ctx):
+        return replace(record, procedure="factors")
     return replace(record, procedure="solver")
 
 
@@ -168,6 +195,8 @@ def check(record: Emptiness) -> bool:
         return check_farkas(record.conditions, record.multipliers)
     if record.procedure == "inertia":
         return bool(record.conditions) and _inertia(record.conditions)
+    if record.procedure == "factors":
+        return bool(record.conditions) and _factors(record.conditions)
     return False
 
 
@@ -175,7 +204,7 @@ class CertifiedEmptiness:
     """An oracle that knows only checkable emptiness certificates.
 
     ``decide`` answers ``Infeasible`` for a sign system that has a
-    ``syntactic``, ``farkas`` or ``inertia`` record among ``records`` (re-checked
+    ``syntactic``, ``farkas``, ``inertia`` or ``factors`` record among ``records`` (re-checked
     exactly, no solver), and ``Undecided`` for anything else, so that a
     case split can put it in front of the real oracles: the branches a
     certificate settles cost nothing, every other one is decided anew.

@@ -28,6 +28,12 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
                 linearisation with monomials as unknowns is infeasible
 ``inertia``     attention scores x_i^T M x_j whose signs contradict the
                 inertia of the symmetric part of M (see ``inertia.py``)
+``factor``      conditions factored over QQ (``factoring.py``): a product's
+                sign splits into its factors' signs, shared factors become
+                shared atoms, even and sign-definite factors drop out (null
+                sets); each sign case is decided by the layers below ``line``
+                (memo, exact linear arithmetic, inertia, nlsat); the reason of
+                an emptiness lists the cases' layers
 ``nlsat``       z3 QF_NRA under escalating timeouts, on the dehomogenised
                 problem when scaling symmetries exist (see ``scaling.py``)
 ``portfolio``   instead of ``nlsat`` when ``portfolio`` is set: z3, yices 2
@@ -69,6 +75,7 @@ from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constan
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
 from .inertia import score_inertia
+from .factoring import FactoredSystem, factor_system
 
 if TYPE_CHECKING:                      # pragma: no cover
     from .portfolio import Portfolio
@@ -131,6 +138,8 @@ class Oracle:
     :class:`~symattn.semialg.portfolio.Portfolio` (``True``: every installed
     procedure; or a list of names, or a Portfolio) instead of in-process z3.
     ``inertia``: try the exact inertia argument for attention scores.
+    ``factoring``: split conditions along their irreducible factors over QQ
+    when some condition factors, into at most ``factor_cases`` sign cases.
     """
 
     def __init__(self, ring: PolyRing, *, seed: int = 0,
@@ -140,7 +149,8 @@ class Oracle:
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
                  memo_size: int = 200_000,
-                 portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True):
+                 portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True,
+                 factoring: bool = True, factor_cases: int = 64):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -155,6 +165,9 @@ class Oracle:
         self.stats: Counter[str] = Counter()
         self.portfolio = _portfolio(portfolio)
         self.inertia = inertia
+        self.factoring = factoring
+        self.factor_cases = factor_cases
+        self._in_case = False              # deciding one sign case of a factored system
         self._z3 = None
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
@@ -203,7 +216,9 @@ class Oracle:
     # ------------------------------------------------------------------
     # pipeline
     # ------------------------------------------------------------------
-    def _decide(self, conditions, hint, deadline) -> Decision:
+    def _decide(self, conditions, hint, deadline, search: bool = True) -> Decision:
+        """The layers in order; ``search=False`` skips the witness search past the hint and the
+        pool (a sign case of a factored system: the whole system's search has already failed)."""
         prep = self._syntactic(conditions)
         if isinstance(prep, Infeasible):
             return prep
@@ -240,23 +255,35 @@ class Oracle:
                 return found(pt, "pool")
         if _past(deadline):
             return Undecided("deadline reached before the search")
+        if search:
+            witness = self._search(ls, ips, hint_pt, deadline)
+            if witness is not None:
+                return found(*witness)
+        return self._prove(conds, ips, targets, ls, key, found, hint, hint_pt, deadline)
+
+    def _search(self, ls, ips, hint_pt, deadline) -> Optional[tuple[IntPoint, str]]:
+        """``(point, layer)`` from the witness search: lines from the hint, samples, lines, ascent."""
         budget_hint, budget_start = self.line_budget
         if hint_pt is not None:
             pt = ls.search(hint_pt, budget_hint, deadline)
             if pt is not None:
-                return found(pt, "line")
+                return pt, "line"
         centre = None if hint_pt is None else [n / hint_pt[1] for n in hint_pt[0]]
         wit, start = (propose(ls, FloatEvaluator(ips), self._nprng, centre, self.samples)
                       if self.samples > 0 else (None, None))
         if wit is not None:
-            return found(wit, "sample")
+            return wit, "sample"
         pt = ls.search(start if start is not None else ls.random_point(), budget_start, deadline)
         if pt is not None:
-            return found(pt, "line")
+            return pt, "line"
         if self.ascent and not _past(deadline):
             pt = ascend(ls, self._nprng, None, centre)
             if pt is not None:
-                return found(pt, "ascent")
+                return pt, "ascent"
+        return None
+
+    def _prove(self, conds, ips, targets, ls, key, found, hint, hint_pt, deadline) -> Decision:
+        """The layers that can prove emptiness (and the solvers, whose models become witnesses)."""
 
         # -- exact linear arithmetic ----------------------------------------
         affine = [k for k, ip in enumerate(ips) if ip.degree <= 1]
@@ -276,6 +303,12 @@ class Oracle:
             argument = score_inertia(self.ring, conds)
             if argument is not None:
                 return self._infeasible(key, key, f"inertia: {argument}")
+
+        # -- structure: irreducible factors over QQ -----------------------------
+        if self.factoring and not self._in_case:
+            system = factor_system(conds)
+            if (system.splits or system.dropped) and system.count() <= self.factor_cases:
+                return self._factor_cases(system, ls, key, found, hint, deadline)
 
         # -- nonlinear: z3 nlsat (or the portfolio) on the (dehomogenised) problem
         return self._nlsat(conds, ips, targets, ls, key, found, hint_pt, deadline)
@@ -466,6 +499,43 @@ class Oracle:
                 if pt is not None:
                     return found(pt, "line")
         return Undecided(reason)
+
+    def _factor_cases(self, system: FactoredSystem, ls, key, found, hint, deadline) -> Decision:
+        """Decide every sign case of ``system`` (see :mod:`.factoring`): one nonempty case is a
+        witness (checked against the original conditions), all empty is emptiness."""
+        layers: dict[str, None] = {}
+        open_reasons: list[str] = []
+        total = 0
+        self._in_case = True
+        try:
+            for case in system.cases():
+                total += 1
+                if _past(deadline):
+                    return Undecided(f"deadline reached while deciding the factored sign cases ({total - 1} asked)")
+                r = self._decide(case, hint, deadline, search=False)
+                if isinstance(r, Feasible):
+                    pt = r.witness.int_point(self.ring)
+                    if not ls.is_witness(pt):      # on the null set of a dropped factor: step off it
+                        pt = ls.search(pt, max(2, self.line_budget[0]), deadline)
+                    if pt is not None:
+                        return found(pt, "factor")
+                    open_reasons.append("a case's witness lies on a dropped factor's zero set")
+                elif isinstance(r, Infeasible):
+                    layers[r.reason.split(":", 1)[0]] = None
+                else:
+                    open_reasons.append(r.reason)
+        finally:
+            self._in_case = False
+        if not total:
+            return self._infeasible(key, key, "factor: no signs of the irreducible factors over QQ satisfy every "
+                                              "condition at once")
+        if not open_reasons and not system.splits:
+            return self._infeasible(key, key, "factor: empty with the factors that only remove a null set dropped "
+                                              f"({', '.join(layers)})")
+        if not open_reasons:
+            return self._infeasible(key, key, f"factor: each of the {total} sign cases of the irreducible factors "
+                                              f"over QQ is empty ({', '.join(layers)})")
+        return Undecided(f"factor: {len(open_reasons)} of {total} sign cases undecided ({open_reasons[0]})")
 
     def _nra(self, conds, timeout, deadline):
         """``(status, payload)`` of one nonlinear check: z3 in process, or the portfolio.

@@ -154,7 +154,7 @@ def test_oracle_on_the_portfolio_names_the_procedures():
     X, Y = R.gens
     o = Oracle(R, portfolio=True, samples=0, line_budget=(0, 0), ascent=False, relaxation=False,
                z3_timeouts=(10.0,), homogeneous=False)
-    empty = [(X * Y - 1, 1), (X + Y, -1), (X**3 + Y**3, 1)]   # both negative, so x^3 + y^3 < 0
+    empty = [(X * Y - 1, 1), (X + Y, -1), (X**3 + Y**3 + X, 1)]   # both negative, so x^3 + y^3 + x < 0
     res = o.decide(empty)
     assert isinstance(res, Infeasible) and res.reason.startswith("portfolio: emptiness proved by")
     lens = [(X**2 + Y**2 - 1, -1), (5 * X * Y - 2, 1)]
