@@ -1,4 +1,4 @@
-"""The benchmark models: random integer weights in [-3, 3] from fixed seeds."""
+"""The benchmark models: random integer weights from fixed seeds (in [-3, 3] unless a case says otherwise)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,39 @@ import itertools
 import random
 from fractions import Fraction
 
-from symattn.nn import Attention, Encoder, EncoderBlock, FeedForward
+from symattn import models
+from symattn.nn import (Attention, CrossAttention, Decoder, DecoderBlock, Encoder, EncoderBlock, FeedForward,
+                        Linear, MaskedAttention, Transformer)
+
+#: the seeds of the random-weight targets: five encoder blocks (weights in [-2, 2], hidden 3 or 4)
+#: and five attention layers (p = 3, weights in [-3, 3])
+RANDOM_SEEDS = (1, 2, 3, 4, 5)
 
 
 def integer_matrix(rng: random.Random, rows: int, cols: int) -> list[list[int]]:
-    return [[rng.randint(-3, 3) for _ in range(cols)] for _ in range(rows)]
+    return models.integer_matrix(rng, rows, cols, 3)
+
+
+def random_block(seed: int) -> EncoderBlock:
+    """n=2, p=2 encoder block, weights in [-2, 2], hidden 3 (odd seeds) or 4 (even seeds)."""
+    return models.random_encoder_block(seed, p=2, hidden=3 + (seed % 2 == 0), bound=2)
+
+
+def random_transformer(seed: int = 0, p: int = 2) -> Transformer:
+    """One ReLU encoder block, one decoder block (causal self-attention, cross attention, FFN with 2
+    hidden units) and a final linear map to 2 outputs; weights in [-2, 2]."""
+    rng = random.Random(seed)
+
+    def m(rows, cols):
+        return models.integer_matrix(rng, rows, cols, 2)
+
+    def ffn():
+        return FeedForward(m(p, 2), [rng.randint(-2, 2) for _ in range(2)], m(2, p), None)
+
+    encoder = Encoder([EncoderBlock(Attention(m(p, p), m(p, p), m(p, p)), ffn())])
+    decoder = Decoder([DecoderBlock(MaskedAttention(m(p, p), m(p, p), m(p, p)),
+                                    CrossAttention(m(p, p), m(p, p), m(p, p)), ffn())])
+    return Transformer(encoder, decoder, final=Linear(m(p, 2), [rng.randint(-2, 2) for _ in range(2)]))
 
 
 def lines_in_general_position(W1, b1) -> bool:

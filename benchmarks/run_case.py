@@ -20,13 +20,20 @@ from symattn.compiler.pipeline import compile_graph
 from symattn.semialg.pool import SamplePool
 from symattn.semialg.poly import polynomial_ring
 
+#: name -> (model builder, n, budget in seconds[, m]); the random-weight cases have no baseline
 CASES = {
     "ffn_2_8": (lambda: models.generic_ffn(2, 8), 1, 60.0),
     "attention_n3_p2": (lambda: models.relu_attention(2), 3, 60.0),
     "attention_n3_p3": (lambda: models.relu_attention(3), 3, 60.0),
     "attention_n4_p3": (lambda: models.relu_attention(3), 4, 60.0),
     "encoder_block_n2_p2": (lambda: models.encoder_block(2, 4), 2, 60.0),
+    **{f"random_block_s{s}": ((lambda s=s: models.random_block(s)), 2, 60.0) for s in models.RANDOM_SEEDS},
+    **{f"random_attention_n3_p3_s{s}": ((lambda s=s: models.relu_attention(3, s)), 3, 30.0)
+       for s in models.RANDOM_SEEDS},
+    "transformer_n1_m1": (lambda: models.random_transformer(), 1, 120.0, 1),
+    "transformer_n2_m1": (lambda: models.random_transformer(), 2, 120.0, 1),
 }
+BASELINE = ("ffn_2_8", "attention_n3_p2", "attention_n3_p3", "attention_n4_p3", "encoder_block_n2_p2")
 
 
 def peak_mb() -> float:
@@ -34,14 +41,18 @@ def peak_mb() -> float:
 
 
 def run_compile(name: str, seconds: float | None) -> dict:
-    build, n, cap = CASES[name]
-    graph = build().trace(n=n)
+    build, n, cap, *m = CASES[name]
+    graph = build().trace(n=n, m=m[0] if m else None)
     budget = Budget(seconds=seconds or cap)
     t = time.perf_counter()
     spline = compile_graph(graph, budget=budget, progress=False)
     ours = time.perf_counter() - t
     row = dict(case=name, regions=len(spline), complete=spline.complete, undecided=len(spline.undecided),
                seconds=ours, peak_mb=peak_mb())
+    if name not in BASELINE:
+        undecided = [u for u in spline.undecided if "budget exhausted" not in u.reason]
+        return dict(row, base_regions=None, base_undecided=None, base_complete=None, base_seconds=None,
+                    note=f"{len(spline.undecided) - len(undecided)} unasked, {len(undecided)} asked and open")
     ring = spline.ring
     splitter = BaselineSplitter(ring, SamplePool.random(ring, 1), Budget(seconds=cap))
     inputs = spline.symbolic_inputs

@@ -54,15 +54,11 @@ from fractions import Fraction
 from typing import Callable, Optional, Sequence
 
 from .smtlib import System, model_candidates, parse, write
+from .z3backend import RLIMIT_PER_SECOND
 
 __all__ = ["Procedure", "Outcome", "Verdict", "Portfolio", "PROCEDURES", "available_procedures",
            "satisfies"]
 
-#: z3 resource units granted per second of time limit.  The count per second
-#: varies a lot between problems, so a wall-clock kill at the time limit stays
-#: as the hard stop; when the rlimit fires first the verdict is independent of
-#: machine load.
-RLIMIT_PER_SECOND = 500_000
 
 
 def _binary(name: str) -> Optional[str]:

@@ -23,6 +23,12 @@ from typing import Iterator, Optional, Sequence
 
 import z3
 
+#: z3 resource units granted per second of time limit, in process and in the
+#: portfolio's z3.  The count per second varies a lot between problems, so the
+#: wall-clock limit stays as the hard stop; when the rlimit fires first the
+#: verdict is independent of machine load.
+RLIMIT_PER_SECOND = 500_000
+
 __all__ = ["Z3Backend"]
 
 Terms = Sequence[tuple[int, tuple[tuple[int, int], ...]]]
@@ -85,6 +91,7 @@ class Z3Backend:
         try:
             s = z3.SolverFor(logic, ctx=self.ctx)
             s.set("timeout", ms)
+            s.set("rlimit", max(1, int(RLIMIT_PER_SECOND * timeout)))   # per check, not cumulative
             atoms = [self.atom(t, sg) for t, sg in conditions]
             if want_core:
                 marks = [z3.Bool(f"c{k}", self.ctx) for k in range(len(atoms))]
