@@ -1,8 +1,10 @@
 """The corpus of hard sign systems: export it, and measure every procedure on it.
 
-``python -m benchmarks.corpus export [--seconds S]`` compiles the benchmark
-models with a short budget and writes the systems they leave undecided to
-``benchmarks/corpus/`` (one SMT-LIB 2 file each, plus ``index.json``).
+``python -m benchmarks.corpus export [--seconds S] [--sources NAME ...]``
+compiles the benchmark models (all of :data:`SOURCES`, or the named ones)
+with a short budget and writes the systems they leave undecided to
+``benchmarks/corpus/`` (one SMT-LIB 2 file each, plus ``index.json``); the
+files of the sources not named stay as they are.
 
 ``python -m benchmarks.corpus [--timeout T]`` runs each installed procedure
 alone, then the portfolio, on every file, and prints per procedure how many
@@ -21,14 +23,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "corpus"
 
-#: (name, model builder, tokens, compile budget in seconds, systems kept at most)
+#: (name, model builder, its arguments, tokens n (and m), systems kept at most)
 SOURCES = (
     ("relu_attention3", "relu_attention", (3,), 3, 20),
     ("encoder_block2", "encoder_block", (2, 4), 2, 20),
+    ("random_block1", "random_block", (1,), 2, 5),
+    ("random_block4", "random_block", (4,), 2, 5),
+    ("transformer", "random_transformer", (), (1, 1), 1),
 )
 
 
-def export(seconds: float) -> None:
+def export(seconds: float, only: tuple[str, ...] = ()) -> None:
     from benchmarks import models
     from symattn.compiler.casesplit import Budget
     from symattn.compiler.pipeline import compile_graph
@@ -36,11 +41,17 @@ def export(seconds: float) -> None:
     from symattn.semialg.smtlib import write
 
     HERE.mkdir(exist_ok=True)
-    for old in HERE.glob("*.smt2"):
-        old.unlink()
+    chosen = [src for src in SOURCES if not only or src[0] in only]
     index = []
-    for name, builder, args, n, keep in SOURCES:
-        graph = getattr(models, builder)(*args).trace(n=n)
+    if only and (HERE / "index.json").exists():
+        index = [e for e in json.loads((HERE / "index.json").read_text())
+                 if not any(e["file"].startswith(f"{src[0]}_") for src in chosen)]
+    for name, *_ in chosen:
+        for old in HERE.glob(f"{name}_*.smt2"):
+            old.unlink()
+    for name, builder, args, n, keep in chosen:
+        n, m = n if isinstance(n, tuple) else (n, None)
+        graph = getattr(models, builder)(*args).trace(n=n, m=m)
         spline = compile_graph(graph, budget=Budget(seconds=seconds), progress=False)
         names = [str(g) for g in spline.ring.gens]
         cases = sorted(spline.undecided, key=lambda u: (len(u.conditions), str(u.conditions)))
@@ -57,6 +68,7 @@ def export(seconds: float) -> None:
                               conditions=len(system), reason=case.reason))
         print(f"{name}: {len(spline)} regions, {len(spline.undecided)} undecided, kept {min(keep, len(cases))}",
               file=sys.stderr)
+    index.sort(key=lambda e: e["file"])
     (HERE / "index.json").write_text(json.dumps(index, indent=1) + "\n")
 
 
@@ -89,10 +101,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.corpus")
     ap.add_argument("command", nargs="?", default="measure", choices=("measure", "export"))
     ap.add_argument("--seconds", type=float, default=20.0, help="compile budget for export")
+    ap.add_argument("--sources", nargs="*", default=(), choices=[src[0] for src in SOURCES],
+                    help="export only these sources")
     ap.add_argument("--timeout", type=float, default=10.0, help="time limit per system and procedure")
     args = ap.parse_args(argv)
     if args.command == "export":
-        export(args.seconds)
+        export(args.seconds, tuple(args.sources))
         return 0
     rows = measure(args.timeout)
     header = ["procedure", "systems", "decided", "sat", "unsat", "median s", "max s"]

@@ -25,9 +25,9 @@ of linear programs.
 >>> x, y = symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
 >>> system = factor_system([((X + Y) * (X - Y), 1), (X, -1), ((X - Y)**2 * (Y + 1), 1)])
 >>> [str(f.as_expr()) for f in system.atoms]
-['x', 'x + y', 'x - y', 'y + 1']
+['y + 1', 'x - y', 'x + y', 'x']
 >>> [[(str(g.as_expr()), s) for g, s in case] for case in system.cases()]
-[[('x', -1), ('x + y', 1), ('x - y', 1), ('y + 1', 1)], [('x', -1), ('x + y', -1), ('x - y', -1), ('y + 1', 1)]]
+[[('y + 1', 1), ('x - y', 1), ('x + y', 1), ('x', -1)], [('y + 1', 1), ('x - y', -1), ('x + y', -1), ('x', -1)]]
 """
 
 from __future__ import annotations
@@ -158,8 +158,13 @@ def _parity(signs: Sequence[int], idx: Sequence[int]) -> int:
     return p
 
 
+def _order(f: PolyElement) -> tuple:
+    """A deterministic order of polynomials: total degree, then the terms (cheap, unlike printing)."""
+    return (max(sum(m) for m in f.monoms()), sorted((m, int(c.numerator), int(c.denominator)) for m, c in f.terms()))
+
+
 def factor_system(conditions: Sequence[Condition]) -> FactoredSystem:
-    """The :class:`FactoredSystem` of ``conditions`` (atoms sorted by their printed form, so deterministic).
+    """The :class:`FactoredSystem` of ``conditions`` (atoms in a fixed order, so deterministic).
 
     >>> from sympy import symbols
     >>> from symattn.semialg.poly import polynomial_ring
@@ -169,7 +174,7 @@ def factor_system(conditions: Sequence[Condition]) -> FactoredSystem:
     True
     """
     factored = [factor_condition(g, s) for g, s in conditions]
-    atoms = sorted({f for fc in factored for f in fc.factors}, key=lambda f: str(f.as_expr()))
+    atoms = sorted({f for fc in factored for f in fc.factors}, key=_order)
     index = {f: k for k, f in enumerate(atoms)}
     products = []
     false = False
