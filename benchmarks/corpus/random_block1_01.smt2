@@ -1,0 +1,18 @@
+; random_block(1,) at n=2, undecided after a 30 s compile: not decided: budget exhausted
+; x0 = x[0,0], x1 = x[0,1], x2 = x[1,0], x3 = x[1,1]
+(set-logic QF_NRA)
+(declare-fun x0 () Real)
+(declare-fun x1 () Real)
+(declare-fun x2 () Real)
+(declare-fun x3 () Real)
+(assert (> (+ (* 4 x0 x0) (* 5 x0 x1) (* (- 2) x1 x1)) 0))
+(assert (> (+ (* 4 x0 x2) (* x0 x3) (* 4 x1 x2) (* (- 2) x1 x3)) 0))
+(assert (< (+ (* 4 x0 x2) (* x1 x2) (* 4 x0 x3) (* (- 2) x1 x3)) 0))
+(assert (< (+ (* 4 x2 x2) (* 5 x2 x3) (* (- 2) x3 x3)) 0))
+(assert (< (+ x0 (* 8 x0 x0 x0) (* (- 2) x0 x0 x1) (* (- 19) x0 x1 x1) (* 6 x1 x1 x1) (* 8 x0 x2 x2) (* (- 10) x0 x2 x3) (* (- 3) x0 x3 x3) (* 8 x1 x2 x2) (* (- 16) x1 x2 x3) (* 6 x1 x3 x3) (* (- 1) x1)) 0))
+(assert (> (+ x0 (* 12 x0 x0 x0) (* (- 1) x0 x0 x1) (* (- 26) x0 x1 x1) (* 8 x1 x1 x1) (* 12 x0 x2 x2) (* (- 13) x0 x2 x3) (* (- 4) x0 x3 x3) (* 12 x1 x2 x2) (* (- 22) x1 x2 x3) (* 8 x1 x3 x3) (* (- 2) x1) (- 1)) 0))
+(assert (> (+ (* (- 1) x0) (* 4 x0 x0 x1) (* 5 x0 x1 x1) (* (- 2) x1 x1 x1) (* 4 x0 x2 x3) (* x0 x3 x3) (* 4 x1 x2 x3) (* (- 2) x1 x3 x3) (* (- 1) x1) (- 2)) 0))
+(assert (< (+ x2 (* (- 1) x3)) 0))
+(check-sat)
+(get-value (x0 x1 x2 x3))
+(exit)

@@ -1,0 +1,16 @@
+; random_transformer() at n=1, undecided after a 30 s compile: portfolio: no procedure decided within the time limit [z3 stopped 15.01s; yices stopped 15.01s; cvc5 stopped 15.01s]
+; x0 = x[0,0], x1 = x[0,1], x2 = y[0,0], x3 = y[0,1]
+(set-logic QF_NRA)
+(declare-fun x0 () Real)
+(declare-fun x1 () Real)
+(declare-fun x2 () Real)
+(declare-fun x3 () Real)
+(assert (< (+ (* 3 x0 x0) (* (- 3) x0 x1) (* (- 2) x1 x1)) 0))
+(assert (< (+ x0 (- 1)) 0))
+(assert (> (+ x0 x1 (- 2)) 0))
+(assert (< (+ (* x2 x3) (* (- 2) x3 x3) (* 2 x2 x2)) 0))
+(assert (> (+ (* x1 x2) (* (- 14) x1 x2 x2 x3) (* 12 x1 x3 x3 x3) (* (- 4) x1 x2 x2 x2) (* (- 1) x1 x3) (* (- 2) x1 x2 x3 x3) (* (- 1) x0 x2) (* 2 x0 x2 x2 x3) (* 4 x0 x2 x2 x2) (* (- 2) x0 x3) (* (- 4) x0 x2 x3 x3)) 0))
+(assert (< (+ (* (- 1) x2) (* 14 x2 x2 x3) (* (- 12) x3 x3 x3) (* 4 x2 x2 x2) (* 8 x1 x1 x2) (* (- 68) x0 x1 x2 x2 x3) (* (- 112) x1 x1 x2 x2 x3) (* 72 x0 x1 x3 x3 x3) (* 96 x1 x1 x3 x3 x3) (* (- 32) x1 x1 x2 x2 x2) (* (- 22) x0 x1 x3) (* (- 8) x1 x1 x3) (* (- 44) x0 x1 x2 x3 x3) (* (- 16) x1 x1 x2 x3 x3) (* (- 6) x0 x0 x2) (* 12 x0 x0 x2 x2 x3) (* 24 x0 x0 x2 x2 x2) (* (- 12) x0 x0 x3) (* (- 24) x0 x0 x2 x3 x3) x3 (* 2 x2 x3 x3) (* (- 2) x0 x1 x2) (* 8 x0 x1 x2 x2 x2) 2) 0))
+(check-sat)
+(get-value (x0 x1 x2 x3))
+(exit)
