@@ -353,7 +353,7 @@ class CaseSplitter(PolyRules):
             if self._out_of_budget():
                 self.result.undecided.append(UndecidedCase(conditions, "not decided: budget exhausted"))
                 continue
-            hint = self.pool.witness(int(st.idx[0]))
+            hint = self.pool.witness(self.pool.nearest(conditions[-1][0], st.idx))   # next to the new wall
             answer = self.oracles[stage].decide(conditions, hint=hint, deadline=self.deadline)
             if isinstance(answer, Feasible):
                 enter(np.array([self.pool.add(answer.witness)]))

@@ -295,8 +295,11 @@ class Oracle:
                 core = frozenset(conds[affine[k]] for k in sub)
                 return self._infeasible(key, core, "lra-subset: the affine conditions alone are infeasible (exact LRA)")
         if self.relaxation:
-            if self._relaxation_infeasible(ips, targets, deadline):
-                return self._infeasible(key, key, "relaxation: infeasible even with monomials as independent unknowns (exact LRA)")
+            core = self._relaxation_core(ips, targets, deadline)
+            if core is not None:
+                # the core's relaxation is infeasible, so is every system containing it
+                return self._infeasible(key, frozenset(conds[k] for k in core),
+                                        "relaxation: infeasible even with monomials as independent unknowns (exact LRA)")
 
         # -- structure: inertia of attention scores ---------------------------
         if self.inertia:
@@ -393,8 +396,9 @@ class Oracle:
                                                 deadline=deadline, want_core=True)
         return payload if status == "unsat" else None
 
-    def _relaxation_infeasible(self, ips, targets, deadline) -> bool:
-        """Replace each nonconstant monomial by a fresh unknown (even ones >= 0)."""
+    def _relaxation_core(self, ips, targets, deadline) -> Optional[list[int]]:
+        """Replace each nonconstant monomial by a fresh unknown (even ones >= 0); the positions of an
+        infeasible subset when that linear problem is infeasible, else None."""
         index: dict[tuple, int] = {}
         lin = []
         for ip, t in zip(ips, targets):
@@ -407,14 +411,14 @@ class Oracle:
                 row.append((c, ((j, 1),)))
             lin.append((row, t))
         if len(index) > 400:
-            return False
+            return None
         even = [j for mon, j in index.items() if all(e % 2 == 0 for _, e in mon)]
         be = self._relax_backend
         if be is None or be.ngens < len(index):
             from .z3backend import Z3Backend
             be = self._relax_backend = Z3Backend(max(len(index), 2 * self.ring.ngens))
-        status, _ = be.check(lin, logic="QF_LRA", timeout=0.5, deadline=deadline, nonneg=even)
-        return status == "unsat"
+        status, core = be.check(lin, logic="QF_LRA", timeout=0.5, deadline=deadline, nonneg=even, want_core=True)
+        return core if status == "unsat" else None
 
     # ------------------------------------------------------------------
     def _subproblems(self, ips, targets, fix, hint_pt) -> list[_Sub]:

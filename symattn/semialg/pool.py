@@ -32,6 +32,7 @@ import numpy as np
 from ..errors import InputError, ResourceError
 from .poly import PolyElement, PolyRing, compile_poly
 from .region import Witness
+from .sampling import FloatEvaluator
 
 __all__ = ["SamplePool", "MAX_POOL_CELLS"]
 
@@ -101,6 +102,34 @@ class SamplePool:
         else:
             z, d = self.extra[index - len(self.Z)]
         return Witness.from_fractions(self.ring, [Fraction(int(v), d) for v in z])
+
+    def nearest(self, g: PolyElement, idx: np.ndarray, sample: int = 2048) -> int:
+        """The point of ``idx`` nearest the wall ``g = 0`` to first order (least ``|g| / |∇g|``).
+
+        A branch no pool point lies in is the far side of a new wall inside a
+        region the points fill; a search started next to the wall crosses it
+        soonest.  Floats only choose the start (among at most ``sample``
+        evenly spaced points): every sign is still decided exactly.
+
+        >>> from sympy import symbols
+        >>> from symattn.semialg.poly import polynomial_ring
+        >>> R = polynomial_ring(symbols("a b")); a, b = R.gens
+        >>> pool = SamplePool(R, np.array([[4, 0], [1, 5], [-3, 1]]), np.array([1, 1, 1]))
+        >>> pool.nearest(a - 2, pool.all())                    # |1 - 2| = 1 is least
+        1
+        """
+        main = idx[idx < len(self.Z)]
+        if len(main) <= 1:
+            return int(idx[0]) if len(main) == 0 else int(main[0])
+        pick = main[np.linspace(0, len(main) - 1, min(sample, len(main))).astype(np.int64)]
+        X = self.Z[pick] / self.D[pick, None]
+        gens = [i for i in range(self.ring.ngens) if g.degree(i) > 0]
+        polys = [compile_poly(g)] + [compile_poly(g.diff(self.ring.gens[i])) for i in gens]
+        with np.errstate(all="ignore"):
+            values, _ = FloatEvaluator(polys).values(X)
+            distance = np.abs(values[:, 0]) / (np.linalg.norm(values[:, 1:], axis=1) + 1e-300)
+        distance[~np.isfinite(distance)] = np.inf
+        return int(pick[int(np.argmin(distance))])
 
     def signs(self, g: PolyElement, idx: np.ndarray) -> np.ndarray:
         """Exact signs (-1, 0, 1) of ``g`` at the points ``idx``, as an int8 array."""
