@@ -25,16 +25,17 @@ from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
 __all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "default_oracles", "check_spline_ops", "default_samples", "spline_frame"]
 
 #: The oracle passes over the branches no pool point lies in, cheapest first.
-#: Those branches are mostly empty, so the first pass goes straight to proofs
-#: (syntactic, linear, inertia, factored cases, z3 at 0.05 s; a z3 model still
-#: becomes an exact witness).  The second also searches for witnesses (lines,
-#: samples, ascent) with z3 at 0.25 s.  Only then the decision portfolio (z3,
+#: The first pass asks every one of them the questions that cost milliseconds:
+#: the exact proofs that need no nonlinear solver (syntactic, linear
+#: arithmetic, the monomial relaxation, inertia, factored cases) and two short
+#: line searches.  The second searches for witnesses in earnest (lines,
+#: samples, ascent) and runs z3 at 0.25 s (a z3 model becomes an exact witness).  Only then the decision portfolio (z3,
 #: yices 2 and cvc5 side by side, whichever are installed) at 1 s, at 4 s and
 #: at 15 s: a long call is made only for what every engine left open at the
 #: shorter limits.  Each pass finishes its whole queue before the next starts,
 #: so a hard system cannot starve the others.
 ORACLE_PASSES = (
-    dict(z3_timeouts=(0.05,), samples=0, line_budget=(2, 2), ascent=False),
+    dict(z3_timeouts=(), samples=0, line_budget=(2, 2), ascent=False),
     dict(z3_timeouts=(0.25,)),
     dict(z3_timeouts=(1.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
     dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),

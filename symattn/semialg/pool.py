@@ -50,7 +50,13 @@ class SamplePool:
         self.Z = Z.astype(np.int64)
         self.D = D.astype(np.int64)
         self.bound = int(max(np.abs(self.Z).max(initial=1), self.D.max(initial=1)))
-        self.extra: list[tuple[tuple[int, ...], int]] = []  # exact points of any size
+        # points added later (witnesses and the clouds around them), of any size: Python
+        # integers in object arrays that grow by doubling, indices after the main block
+        k = max(ring.ngens, 1)
+        self._XZ = np.empty((16, k), dtype=object)
+        self._XD = np.empty(16, dtype=object)
+        self._added = 0
+        self._xbound = 1
 
     @classmethod
     def random(cls, ring: PolyRing, count: int, seed: int = 0, base: int = 256,
@@ -85,23 +91,70 @@ class SamplePool:
 
     @property
     def size(self) -> int:
-        return len(self.Z) + len(self.extra)
+        return len(self.Z) + self._added
 
     def all(self) -> np.ndarray:
         return np.arange(self.size)
 
     def add(self, witness: Witness) -> int:
         """Add an exact point; returns its index."""
-        self.extra.append(witness.int_point(self.ring))
-        return len(self.Z) + len(self.extra) - 1
+        return int(self.add_points([witness.int_point(self.ring)])[0])
+
+    def add_points(self, points: Sequence[tuple[Sequence[int], int]]) -> np.ndarray:
+        """Add exact points ``(numerators, D)`` (any size); returns their indices."""
+        need = self._added + len(points)
+        if need > len(self._XD):
+            cap = max(need, 2 * len(self._XD))
+            XZ, XD = np.empty((cap, self._XZ.shape[1]), dtype=object), np.empty(cap, dtype=object)
+            XZ[:self._added], XD[:self._added] = self._XZ[:self._added], self._XD[:self._added]
+            self._XZ, self._XD = XZ, XD
+        for j, (nums, d) in enumerate(points, start=self._added):
+            row = [int(v) for v in nums] or [0]
+            self._XZ[j], self._XD[j] = row, int(d)
+            self._xbound = max(self._xbound, int(d), *(abs(v) for v in row))
+        start, self._added = self._added, need
+        return np.arange(len(self.Z) + start, len(self.Z) + need)
+
+    def cloud(self, witness: Witness, count: int = 192, seed: int = 0,
+              scales: Sequence[int] = (4, 8, 12)) -> np.ndarray:
+        """``witness`` and ``count`` exact points around it; returns their indices.
+
+        A branch an oracle witnessed holds that one point; every split below it
+        would go to the oracles again.  The cloud gives the branch pool points
+        of its own: Gaussian offsets of relative size ``2^-s`` for each ``s`` in
+        ``scales`` (thin regions keep the near ones), rounded to rationals
+        with denominator ``2^(s+8)``.  The caller keeps the points that satisfy
+        the branch's conditions, decided exactly.
+
+        >>> from sympy import symbols
+        >>> from symattn.semialg.poly import polynomial_ring
+        >>> R = polynomial_ring(symbols("a b")); a, b = R.gens
+        >>> pool = SamplePool(R, np.array([[4, 0]]), np.array([1]))
+        >>> w = Witness.from_fractions(R, [Fraction(1, 3), Fraction(5)])
+        >>> idx = pool.cloud(w, count=30, seed=1)
+        >>> len(idx), pool.witness(int(idx[0])) == w, bool((pool.signs(b - 4, idx) == 1).all())
+        (31, True, True)
+        """
+        nums, d = witness.int_point(self.ring)
+        x = np.array([n / d for n in nums], dtype=float)
+        size = max(1.0, float(np.max(np.abs(x)))) if len(x) else 1.0
+        rng = np.random.default_rng(seed)
+        points = [(nums, d)]
+        for part, s in zip(np.array_split(np.arange(count), len(scales)), scales):
+            base = 2 ** (s + 8)
+            offsets = rng.standard_normal((len(part), len(x))) * size * 2.0 ** -s
+            for row in np.rint((x + offsets) * base):
+                points.append(([int(v) for v in row], base))
+        return self.add_points(points)
 
     def witness(self, index: int) -> Witness:
         """The exact point with this index."""
         if index < len(self.Z):
             z, d = self.Z[index].tolist(), int(self.D[index])
         else:
-            z, d = self.extra[index - len(self.Z)]
-        return Witness.from_fractions(self.ring, [Fraction(int(v), d) for v in z])
+            j = index - len(self.Z)
+            z, d = list(self._XZ[j]), int(self._XD[j])
+        return Witness.from_fractions(self.ring, [Fraction(int(v), d) for v in z[:self.ring.ngens]])
 
     def nearest(self, g: PolyElement, idx: np.ndarray, sample: int = 2048) -> int:
         """The point of ``idx`` nearest the wall ``g = 0`` to first order (least ``|g| / |∇g|``).
@@ -138,33 +191,39 @@ class SamplePool:
         n_main = len(self.Z)
         main = idx < n_main
         if main.any():
-            out[main] = self._signs_main(ip, idx[main])
+            i = idx[main]
+            out[main] = _signs(ip, self.Z[i], self.D[i], self.bound)
         if not main.all():
-            out[~main] = [ip.sign_at(*self.extra[i - n_main]) for i in idx[~main]]
+            j = idx[~main] - n_main
+            out[~main] = _signs(ip, self._XZ[j], self._XD[j], self._xbound)
         return out
 
-    def _signs_main(self, ip, idx: np.ndarray) -> np.ndarray:
-        if not ip.terms:
-            return np.zeros(len(idx), dtype=np.int8)
-        deg = ip.degree
-        total = sum(abs(c) for c, _, _ in ip.terms) * self.bound ** deg
-        dtype = np.int64 if total < _INT64_SAFE else object
-        Z = self.Z[idx].astype(dtype)
-        D = self.D[idx].astype(dtype)
-        powers: dict[tuple[int, int], np.ndarray] = {}
-        dpow = [np.ones(len(idx), dtype=dtype)]
-        for _ in range(deg):
-            dpow.append(dpow[-1] * D)
-        acc = np.zeros(len(idx), dtype=dtype)
-        for c, mon, d in ip.terms:
-            term = dpow[deg - d] * int(c) if not ip.homogeneous else np.full(len(idx), int(c), dtype=dtype)
-            for i, e in mon:
-                p = powers.get((i, e))
-                if p is None:
-                    p = Z[:, i] ** e if e > 1 else Z[:, i]
-                    powers[(i, e)] = p
-                term = term * p
-            acc = acc + term
-        s = np.sign(acc).astype(np.int8) if dtype is np.int64 else np.array(
-            [(v > 0) - (v < 0) for v in acc], dtype=np.int8)
-        return s if ip.scale > 0 else -s
+
+def _signs(ip, Z: np.ndarray, D: np.ndarray, bound: int) -> np.ndarray:
+    """Exact signs of ``ip`` at the points ``Z[k] / D[k]``: int64 when ``bound`` (on every
+    numerator and denominator) proves that no term overflows, Python integers otherwise."""
+    n = len(D)
+    if not ip.terms:
+        return np.zeros(n, dtype=np.int8)
+    deg = ip.degree
+    total = sum(abs(c) for c, _, _ in ip.terms) * bound ** deg
+    dtype = np.int64 if total < _INT64_SAFE else object
+    Z, D = Z.astype(dtype), D.astype(dtype)
+    powers: dict[tuple[int, int], np.ndarray] = {}
+    dpow = [np.ones(n, dtype=dtype)]
+    for _ in range(deg):
+        dpow.append(dpow[-1] * D)
+    acc = np.zeros(n, dtype=dtype)
+    for c, mon, d in ip.terms:
+        # D^deg · g(z / D): a term of degree d carries D^(deg - d); homogeneous g needs none
+        term = dpow[deg - d] * int(c) if not ip.homogeneous else np.full(n, int(c), dtype=dtype)
+        for i, e in mon:
+            p = powers.get((i, e))
+            if p is None:
+                p = Z[:, i] ** e if e > 1 else Z[:, i]
+                powers[(i, e)] = p
+            term = term * p
+        acc = acc + term
+    s = np.sign(acc).astype(np.int8) if dtype is np.int64 else np.array(
+        [(v > 0) - (v < 0) for v in acc], dtype=np.int8)
+    return s if ip.scale > 0 else -s
