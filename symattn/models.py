@@ -40,20 +40,20 @@ def random_encoder_block(seed: int, p: int = 2, hidden: int = 4, bound: int = 2)
 DEFAULT_INPUT = [["1/2", -1], [2, "1/3"]]
 
 
-def default_model() -> EncoderBlock:
-    """One encoder block: ReLU attention (p = d = q = 2) and an FFN with 4 hidden units.
+#: the seed and hidden width of the default model's weights
+DEFAULT_SEED, DEFAULT_HIDDEN = 12, 3
 
-    ``Y = X + σ(X Q Kᵀ Xᵀ) X V``, ``out = Y + σ(Y W1 + 1 b1ᵀ) W2``.
+
+def default_model() -> EncoderBlock:
+    """One encoder block with random integer weights in [−2, 2]: ``random_encoder_block(12, hidden=3)``.
+
+    ``Y = X + σ(X Q Kᵀ Xᵀ) X V``, ``out = Y + σ(Y W1 + 1 b1ᵀ) W2``, with p = 2
+    features and 3 hidden units.  The weights are drawn, not picked: Q Kᵀ
+    happens to have rank one, as small integer weights often do, so every
+    attention score is a product of two linear forms.
+
+    >>> m = default_model()
+    >>> m.attention.Q.tolist(), m.attention.K.tolist(), (m.attention.Q * m.attention.K.T).rank()
+    ([[1, 0], [2, 0]], [[-1, 1], [-2, 0]], 1)
     """
-    attention = Attention(
-        Q=[[1, 0], [1, -1]],
-        K=[[0, 1], [1, 1]],
-        V=[[1, "1/2"], [0, -1]],
-    )
-    ffn = FeedForward(
-        W1=[[1, -1, 0, 2], [1, 1, -1, 0]],
-        b1=[0, 1, "1/2", -1],
-        W2=[[1, 0], [0, 1], [-1, 1], ["1/2", 0]],
-        b2=None,
-    )
-    return EncoderBlock(attention, ffn)
+    return random_encoder_block(DEFAULT_SEED, hidden=DEFAULT_HIDDEN)

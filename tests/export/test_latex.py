@@ -146,7 +146,7 @@ def default_spline():
 
 def test_large_spline_shows_summary_and_first_pieces(default_spline):
     n = len(default_spline)
-    assert n > 100
+    assert n > 8                                    # more pieces than either shows
     tex = to_latex(default_spline, max_pieces=5)
     assert f"showing the first 5 of {n} pieces" in tex and f"\\text{{{n} pieces, degree 3, complete}}" in tex
     assert tex.count("\\vdots") == 4                  # one per output entry
