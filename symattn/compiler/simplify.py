@@ -50,77 +50,21 @@ True
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import Sequence
 
+from ..semialg.certificates import Emptiness, certify_all
 from ..semialg.decide import Infeasible, emptiness
-from ..semialg.poly import PolyElement, is_nonnegative, is_positive, normalize_condition
+from ..semialg.poly import PolyElement
 from ..semialg.region import Condition, Region, Witness, check_conditions
 from ..spline import EntryRow, Simplification, Spline
+from .conditions import show as _show, simplify_condition
+from .unions import Literals, Member, describe_union, merge_adjacent
 
-__all__ = ["simplify", "simplify_condition", "merge_adjacent", "EntryRow", "Simplification"]
+__all__ = ["simplify", "simplify_condition", "normalized", "merge_adjacent", "EntryRow", "Simplification"]
 
 #: per oracle question; a question not settled in time keeps what it asked about
 QUESTION_SECONDS = 0.5
-
-
-@lru_cache(maxsize=8192)
-def _show(g: PolyElement, s: int) -> str:
-    return f"{g.as_expr()} {'>' if s > 0 else '<'} 0"
-
-
-@lru_cache(maxsize=8192)
-def simplify_condition(g: PolyElement, s: int) -> tuple[Condition | None, tuple[str, ...]]:
-    """``s·g > 0`` with even and sign-definite factors removed, and the notes saying why.
-
-    ``None`` when nothing is left (the condition holds off a null set); a
-    condition that holds nowhere is a ``ValueError`` (no witnessed region has it).
-
-    >>> import sympy
-    >>> from symattn.semialg.poly import polynomial_ring
-    >>> x, a = sympy.symbols("x a", real=True)
-    >>> R = polynomial_ring((x,), (a,)); X, A = R.gens
-    >>> simplify_condition(A * X**2, 1)[0]
-    (a, 1)
-    >>> simplify_condition(-(X**3 + X), 1)[0]
-    (x, -1)
-    """
-    const, factors = g.factor_list()
-    sign = s * (1 if const > 0 else -1)
-    kept: list[PolyElement] = []
-    notes: list[str] = []
-    for f, e in sorted(factors, key=lambda fe: str(fe[0])):
-        if e % 2 == 0:
-            notes.append(f"{_show(g, s)}: the factor ({f.as_expr()})^{e} is dropped, "
-                         f"positive off the null set {f.as_expr()} = 0")
-        elif is_positive(f):
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, positive everywhere")
-        elif is_positive(-f):
-            sign = -sign
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, negative everywhere")
-        elif is_nonnegative(f):
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, positive off the null set "
-                         f"{f.as_expr()} = 0")
-        elif is_nonnegative(-f):
-            sign = -sign
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, negative off the null set "
-                         f"{f.as_expr()} = 0")
-        else:
-            kept.append(f)
-    if not kept and sign < 0:
-        raise ValueError(f"{_show(g, s)} holds nowhere: it cannot be a condition of a witnessed region")
-    if not kept:
-        zeros = [f for f, e in sorted(factors, key=lambda fe: str(fe[0])) if not (is_positive(f) or is_positive(-f))]
-        where = " = 0 or ".join(str(f.as_expr()) for f in zeros) + " = 0" if zeros else "the empty set"
-        return None, (f"{_show(g, s)} dropped: it fails only on the null set {where}",)
-    product = kept[0]
-    for f in kept[1:]:
-        product = product * f
-    h, t = normalize_condition(product, sign)
-    if (h, t) == normalize_condition(g, s) and len(notes) == 0:
-        return (g, s), ()
-    return (h, t), tuple(notes)
 
 
 class _Clock:
@@ -138,106 +82,80 @@ class _Clock:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
 
-def _empty(ring, conditions: Sequence[Condition], clock: _Clock, points: Sequence[Witness] = ()) -> bool:
-    """Proved empty.  A known point inside (a witness of any piece) answers no without the oracle."""
-    if any(check_conditions(conditions, w) is None for w in points) or clock.spent:
-        return False
-    return isinstance(emptiness(ring, tuple(conditions), deadline=clock.question()), Infeasible)
+def _asker(ring, clock: _Clock, points: Sequence[Witness] = ()):
+    """The oracle question "is this conjunction empty?" as a function: an Emptiness record or None.
+
+    A known point inside (a witness of any piece) answers no without the
+    oracle; a question past the budget is not asked.
+    """
+    def ask(conditions: Sequence[Condition]) -> Emptiness | None:
+        conditions = tuple(conditions)
+        if any(check_conditions(conditions, w) is None for w in points) or clock.spent:
+            return None
+        answer = emptiness(ring, conditions, deadline=clock.question())
+        return Emptiness(conditions, answer.reason) if isinstance(answer, Infeasible) else None
+    return ask
 
 
-def _clash(a: Sequence[Condition], b: Sequence[Condition]) -> bool:
-    """Syntactically disjoint: the same wall with opposite signs."""
-    signs = dict(a)
-    return any(signs.get(g, s) == -s for g, s in b)
-
-
-def _region(piece_region: Region, ring, clock: _Clock, notes: list[str], points: Sequence[Witness]) -> Region:
+def normalized(region: Region) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
+    """Step 1 on every condition of ``region`` (:func:`simplify_condition`), duplicates removed, and the notes."""
     conditions: list[Condition] = []
-    for g, s in piece_region.conditions:
+    notes: list[str] = []
+    for g, s in region.conditions:
         c, why = simplify_condition(g, s)
         notes.extend(n for n in why if n not in notes)
         if c is not None and c not in conditions:
             conditions.append(c)
+    return tuple(conditions), tuple(notes)
+
+
+def _region(conditions: Sequence[Condition], witness: Witness, ask, notes: list[str]
+            ) -> tuple[Region, tuple[Emptiness, ...]]:
+    """Step 2: drop each condition the others imply; the region and the proofs, in the order of the drops."""
+    conditions = list(conditions)
+    proofs: list[Emptiness] = []
     k = 0
     while k < len(conditions) and len(conditions) > 1:
         g, s = conditions[k]
         others = conditions[:k] + conditions[k + 1:]
-        if _empty(ring, [(g, -s)] + others, clock, points):
+        record = ask([(g, -s)] + others)
+        if record is not None:
             note = f"{_show(g, s)} dropped where it follows from {' & '.join(_show(*c) for c in others)}"
             if note not in notes:
                 notes.append(note)
+            proofs.append(record)
             conditions = others
         else:
             k += 1
-    return Region(tuple(conditions), piece_region.witness)
+    return Region(tuple(conditions), witness), tuple(proofs)
 
 
-def merge_adjacent(parts: Sequence[tuple[Condition, ...]]) -> tuple[tuple[Condition, ...], ...]:
-    """A union of conjunctions, shorter and equal off a null set: exact rewriting, no oracle.
-
-    ``(A ∧ g > 0) ∪ (A ∧ g < 0)`` is ``A`` off the null set ``g = 0``, and
-    ``A ∪ (A ∧ B)`` is ``A``; both are applied until neither applies, in a
-    deterministic order.
-
-    >>> import sympy
-    >>> from symattn.semialg.poly import polynomial_ring
-    >>> x, y = sympy.symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
-    >>> merge_adjacent([((X, 1), (Y, 1)), ((X, 1), (Y, -1)), ((X, -1), (Y, 1))])
-    (((x, 1),), ((x, -1), (y, 1)))
-    """
-    parts = [tuple(p) for p in parts]
-    changed = True
-    while changed:
-        changed = False
-        sets = [frozenset(p) for p in parts]
-        for i, j in ((i, j) for i in range(len(parts)) for j in range(len(parts)) if i != j):
-            if sets[j] < sets[i] or (sets[i] == sets[j] and j < i):      # parts[i] lies inside parts[j]
-                del parts[i]
-                changed = True
-                break
-            diff = sets[i] ^ sets[j]
-            if len(diff) == 2 and len(sets[i]) == len(sets[j]) and len({g for g, _ in diff}) == 1:
-                parts[i] = tuple(c for c in parts[i] if c not in diff)
-                del parts[j]
-                changed = True
-                break
-    return tuple(parts)
-
-
-def _describe(members: list[Region], others: list[Region], complete: bool, ring,
-              clock: _Clock, points: Sequence[Witness]) -> tuple[tuple[Condition, ...], ...] | None:
-    """The rows' region: None (everywhere), one conjunction, or a union of conjunctions."""
-    union = merge_adjacent([r.conditions for r in members])
-    if () in union or (complete and not others):
-        return None     # the members cover everything off a null set
-    if not complete or (len(members) == 1 and others):
-        return union  # a lone region is already minimal: step 2 dropped what the others imply
-    common = [c for c in members[0].conditions if all(c in r.conditions for r in members[1:])]
-    candidates = []
-    if common:
-        candidates.append(common)
-    if len(members) == 2:
-        a, b = members[0].conditions, members[1].conditions
-        da, db = [c for c in a if c not in b], [c for c in b if c not in a]
-        if len(da) == len(db) == 2 and {(g, -s) for g, s in da} == set(db):
-            (g1, s1), (g2, s2) = da
-            product, _ = simplify_condition(g1 * g2, s1 * s2)
-            candidates.append(common + ([product] if product is not None else []))
-    for cand in candidates:
-        if any(check_conditions(cand, o.witness) is None for o in others):
+def _rows(values: Sequence[PolyElement], members: Sequence[Member], complete: bool, ask,
+          notes: list[str]) -> tuple[EntryRow, ...]:
+    """Step 3 for one output entry: a row per distinct value, its region described as a whole."""
+    groups: dict[PolyElement, list[int]] = {}
+    for k, value in enumerate(values):
+        groups.setdefault(value, []).append(k)
+    out = []
+    for value, inside in groups.items():
+        chosen = set(inside)
+        if not complete:        # the pieces may not cover: only exact rewriting of the union
+            where = merge_adjacent([members[k].conditions for k in inside])
+            out.append(EntryRow(value, None if () in where else where, tuple(inside)))
             continue
-        if all(_clash(cand, o.conditions) or _empty(ring, list(cand) + list(o.conditions), clock)
-               for o in others):
-            k = 0
-            while k < len(cand):  # drop what the separation does not need
-                shorter = cand[:k] + cand[k + 1:]
-                if shorter and all(_clash(shorter, o.conditions)
-                                   or _empty(ring, shorter + list(o.conditions), clock) for o in others):
-                    cand = shorter
-                else:
-                    k += 1
-            return (tuple(cand),) if len(cand) < sum(len(r) for r in union) or len(union) > 1 else union
-    return union
+        parts = describe_union([members[k] for k in inside], [m for m in members if m.index not in chosen], ask)
+        if len(groups) == 1 or any(not p.conditions for p in parts):
+            out.append(EntryRow(value, None, tuple(inside)))
+            continue
+        for p in parts:
+            if p.proofs:
+                note = (f"{' & '.join(_show(*c) for c in p.conditions)}: meets no piece with another value "
+                        f"({len(p.proofs)} overlaps proved empty, the others clash)")
+                if note not in notes:
+                    notes.append(note)
+        out.append(EntryRow(value, tuple(p.conditions for p in parts), tuple(inside),
+                            tuple(p.proofs for p in parts)))
+    return tuple(out)
 
 
 def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
@@ -245,25 +163,35 @@ def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
 
     ``budget`` bounds the seconds spent on oracle questions; what is not
     asked in time is kept as it was, so the result is always equivalent.
+    Every emptiness the steps rely on is kept, certified where a checkable
+    certificate is found (:func:`~symattn.semialg.certificates.certify_all`),
+    in :attr:`Simplification.dropped` and :attr:`EntryRow.proofs`, so that
+    :func:`~symattn.proofs.prove_equal` re-checks the simplification instead
+    of deciding overlaps anew.
     """
     clock = _Clock(budget)
     notes: list[str] = []
     ring = spline.ring
-    points = [p.witness for p in spline.pieces]
-    pieces = tuple(replace(p, region=_region(p.region, ring, clock, notes, points)) for p in spline.pieces)
+    ask = _asker(ring, clock, [p.witness for p in spline.pieces])
+    members, pieces, dropped = [], [], []
+    for k, p in enumerate(spline.pieces):
+        conditions, why = normalized(p.region)
+        notes.extend(n for n in why if n not in notes)
+        members.append(Member(k, Literals(conditions), p.witness))
+        region, proofs = _region(conditions, p.witness, ask, notes)
+        pieces.append(replace(p, region=region))
+        dropped.append(proofs)
     rows, cols = spline.shape
-    entries: dict[tuple[int, int], tuple[EntryRow, ...]] = {}
-    for i in range(rows):
-        for j in range(cols):
-            groups: dict[Any, list[int]] = {}
-            for k, p in enumerate(pieces):
-                groups.setdefault(p.polys[i][j], []).append(k)
-            out = []
-            for value, members in groups.items():
-                inside = [pieces[k].region for k in members]
-                outside = [p.region for k, p in enumerate(pieces) if k not in set(members)]
-                out.append(EntryRow(value, _describe(inside, outside, spline.complete, ring, clock, points),
-                                    tuple(members)))
-            entries[i, j] = tuple(out)
-    simplified = Simplification(entries, tuple(notes), exhausted=clock.spent)
-    return replace(spline, pieces=pieces, simplified=simplified)
+    entries = {(i, j): _rows([p.polys[i][j] for p in spline.pieces], members, spline.complete, ask, notes)
+               for i in range(rows) for j in range(cols)}
+    exhausted = clock.spent
+    records = certify_all([r for proofs in dropped for r in proofs]
+                          + [r for rs in entries.values() for row in rs for part in row.proofs for r in part])
+    certified = {r.conditions: r for r in records}
+    dropped = [tuple(certified[r.conditions] for r in proofs) for proofs in dropped]
+    entries = {key: tuple(replace(row, proofs=tuple(tuple(certified[r.conditions] for r in part)
+                                                    for part in row.proofs)) for row in rs)
+               for key, rs in entries.items()}
+    simplified = Simplification(entries, tuple(notes), exhausted=exhausted, origin=spline.regions,
+                                dropped=tuple(dropped))
+    return replace(spline, pieces=tuple(pieces), simplified=simplified)
