@@ -56,7 +56,8 @@ from typing import Sequence
 from ..semialg.certificates import Emptiness, certify_all
 from ..semialg.decide import Infeasible, emptiness
 from ..semialg.poly import PolyElement
-from ..semialg.region import Condition, Region, Witness, check_conditions
+from ..semialg.poly import compile_poly
+from ..semialg.region import Condition, Region, Witness
 from ..spline import EntryRow, Simplification, Spline
 from .conditions import show as _show, simplify_condition
 from .unions import Literals, Member, describe_union, merge_adjacent
@@ -82,15 +83,46 @@ class _Clock:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
 
+class _Points:
+    """Known points (the pieces' witnesses) and, per condition, the set of them satisfying it (a bit mask).
+
+    ``inside(conditions)`` tells exactly whether one of the points satisfies
+    every condition: a conjunction with a known point is not empty, and
+    asking the oracle about it would be wasted.
+    """
+
+    def __init__(self, ring, points: Sequence[Witness]) -> None:
+        self.ring, self.points = ring, [w.int_point(ring) for w in points]
+        self.masks: dict[Condition, int] = {}
+
+    def mask(self, c: Condition) -> int:
+        m = self.masks.get(c)
+        if m is None:
+            poly, s = compile_poly(c[0]), c[1]
+            m = sum(1 << k for k, (nums, D) in enumerate(self.points) if poly.sign_at(nums, D) == s)
+            self.masks[c] = m
+        return m
+
+    def inside(self, conditions: Sequence[Condition]) -> bool:
+        m = (1 << len(self.points)) - 1
+        for c in conditions:
+            m &= self.mask(c)
+            if not m:
+                return False
+        return bool(m)
+
+
 def _asker(ring, clock: _Clock, points: Sequence[Witness] = ()):
     """The oracle question "is this conjunction empty?" as a function: an Emptiness record or None.
 
     A known point inside (a witness of any piece) answers no without the
     oracle; a question past the budget is not asked.
     """
+    known = _Points(ring, points)
+
     def ask(conditions: Sequence[Condition]) -> Emptiness | None:
         conditions = tuple(conditions)
-        if any(check_conditions(conditions, w) is None for w in points) or clock.spent:
+        if known.inside(conditions) or clock.spent:
             return None
         answer = emptiness(ring, conditions, deadline=clock.question())
         return Emptiness(conditions, answer.reason) if isinstance(answer, Infeasible) else None
@@ -173,17 +205,19 @@ def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
     notes: list[str] = []
     ring = spline.ring
     ask = _asker(ring, clock, [p.witness for p in spline.pieces])
-    members, pieces, dropped = [], [], []
+    members = []
     for k, p in enumerate(spline.pieces):
         conditions, why = normalized(p.region)
         notes.extend(n for n in why if n not in notes)
         members.append(Member(k, Literals(conditions), p.witness))
-        region, proofs = _region(conditions, p.witness, ask, notes)
-        pieces.append(replace(p, region=region))
-        dropped.append(proofs)
-    rows, cols = spline.shape
+    rows, cols = spline.shape       # the rows print, so they are asked for first
     entries = {(i, j): _rows([p.polys[i][j] for p in spline.pieces], members, spline.complete, ask, notes)
                for i in range(rows) for j in range(cols)}
+    pieces, dropped = [], []
+    for p, m in zip(spline.pieces, members):
+        region, proofs = _region(m.conditions, p.witness, ask, notes)
+        pieces.append(replace(p, region=region))
+        dropped.append(proofs)
     exhausted = clock.spent
     records = certify_all([r for proofs in dropped for r in proofs]
                           + [r for rs in entries.values() for row in rs for part in row.proofs for r in part])

@@ -38,6 +38,7 @@ disjointness is shown again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Callable, Sequence
 
@@ -56,6 +57,7 @@ Cube = tuple[Condition, ...]
 Ask = Callable[[Cube], "Emptiness | None"]
 
 
+@lru_cache(maxsize=65536)
 def _product(a: Condition, b: Condition) -> Condition | None:
     """The condition ``(s1·g1)·(s2·g2) > 0``, factored (:func:`simplify_condition`); None when it holds off a null set."""
     return simplify_condition(a[0] * b[0], a[1] * b[1])[0]
