@@ -22,14 +22,22 @@ The steps, in order:
    in order, so the result is deterministic.  An undecided question keeps
    the condition.
 3. **Per output entry**, the pieces on which that entry is the same
-   polynomial are grouped (:class:`EntryRow`).  For a complete spline a
-   group described more simply as a whole is written so: by the conditions
-   its members share, when the oracle proves no other piece meets them (the
-   whole space when it has every piece), or, for two members that differ by
-   flipping two conditions, by the product of those two.  Otherwise the row
-   is the union of its members' regions, shortened exactly by
-   :func:`merge_adjacent` (two parts that differ only in the sign of one
-   condition become one without it).
+   polynomial are grouped (:class:`EntryRow`), and for a complete spline
+   the group's union is described as a whole (:mod:`symattn.compiler.unions`):
+   from a piece's conditions, conditions are dropped while the rest meets no
+   piece with another value (their signs clash, or the oracle proves the
+   overlap empty), so the row's region contains its pieces and, because the
+   pieces cover the space off walls, equals their union off a null set.
+   Parts that differ in one sign merge, and parts that differ in the signs
+   of two conditions become their product (``x_{0,0} x_{1,0} > 0`` for two
+   quadrants).  For an incomplete spline only the exact merges apply.
+
+The rows are asked for first (they are what prints); then each piece's
+own region gets step 2.  Every emptiness used is kept
+(:attr:`Simplification.dropped`, :attr:`EntryRow.proofs`) and certified
+where a checkable certificate exists, so that
+:func:`~symattn.proofs.simplified.prove_simplification` re-checks the
+whole simplification without deciding anything unrelated.
 
 Every dropped factor and condition is in :attr:`Simplification.notes`.
 

@@ -85,7 +85,7 @@ def _parameters_note(spline: Spline, printer) -> str:
 
 def _cut_note(spline: Spline) -> str | None:
     shown = len(shown_pieces(spline))
-    if shown < len(spline):
+    if shown < len(spline) and spline.simplified is None:
         return f"showing the first {shown} of {len(spline)} pieces"
     return None
 
@@ -113,7 +113,7 @@ def entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int,
     polynomials printed by ``naming`` (factored, named walls); otherwise the
     pieces are grouped by their value, one conjunction per piece.
     """
-    if spline.simplified is not None and len(pieces) == len(spline):
+    if spline.simplified is not None:          # its rows describe every piece, however many are shown
         naming = naming or Naming()
         return {naming.expr(row.value): None if row.where is None else
                 tuple(tuple((naming.expr(g), s) for g, s in part) for part in row.where)
@@ -133,7 +133,8 @@ def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int
     width = options().width
     groups = entry_rows(spline, pieces, i, j, naming)
     values = {v: sum_lines(printer, v, width // 2) for v in groups}
-    if len(groups) == 1 and next(iter(groups.values())) is None and len(pieces) == len(spline):
+    whole = len(pieces) == len(spline) or spline.simplified is not None
+    if len(groups) == 1 and next(iter(groups.values())) is None and whole:
         return lines_block(next(iter(values.values())))   # one polynomial everywhere
     used = max((visual_width(line) for lines in values.values() for line in lines), default=0)
     rest = max(width - used, width // 2)
@@ -144,7 +145,7 @@ def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int
             continue
         conds = [conjunction_lines(printer, conditions, rest) for conditions in parts]
         rows.append((lines_block(values[value]), r"\text{if } " + disjunction(conds, rest)))
-    if len(pieces) < len(spline):
+    if not whole:
         rows.append((r"\vdots", text(f"{len(spline) - len(pieces)} more pieces")))
     if spline.completeness == "incomplete":
         rows.append((r"\text{not determined}", text(f"on {len(spline.undecided)} undecided sign systems")))
@@ -160,16 +161,16 @@ def spline_naming(spline: Spline) -> Naming:
     return Naming.of(walls, taken=spline.ring_symbols)
 
 
-def where_lines(printer, naming: Naming) -> list[str]:
-    r"""``\text{where } S_{1} = …,\ S_{2} = …`` for the names some printed polynomial used."""
+def where_lines(printer, naming: Naming, lead: str = r"\text{where } ") -> list[str]:
+    r"""``\text{where } S_{1} = …,\ S_{2} = …`` for the names some printed polynomial used (``lead`` first)."""
     defs = [f"{printer._print(s)} = {printer._print(g.as_expr())}" for s, g in naming.definitions if s in naming.used]
     if not defs:
         return []
-    lines, current = [], r"\text{where } "
+    lines, current = [], lead
     for k, d in enumerate(defs):
         if k and visual_width(current + d) > options().width:
             lines.append(current + ",")
-            current = r"\phantom{\text{where }} " + d
+            current = (f"\\phantom{{{lead}}} " if lead else "") + d
         else:
             current += ("" if k == 0 else ",\\ ") + d
     lines.append(current)
