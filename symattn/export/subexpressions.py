@@ -20,11 +20,11 @@ the names, and the tests expand every printed formula back).
 >>> from symattn.semialg.poly import polynomial_ring
 >>> a, b, c, d = sympy.symbols("a b c d"); R = polynomial_ring((a, b, c, d)); A, B, C, D = R.gens
 >>> score = A * D - B * C
->>> naming = Naming.of([score, score * C + A, (A + B) * (C - 1)])
+>>> naming = Naming.of([score, C * score, (A + B) * (C - 1)])      # the score is a factor of two walls
 >>> naming.definitions
 ((S[1], a*d - b*c),)
 >>> naming.expr(3 * C * score + 2 * A)
-2*a + 3*c*S[1]
+3*S[1]*c + 2*a
 >>> naming.expr((A + B) * (C - 1))
 (a + b)*(c - 1)
 >>> sympy.expand(naming.expand(naming.expr(3 * C * score + 2 * A)) - (3 * C * score + 2 * A).as_expr())
