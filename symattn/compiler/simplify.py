@@ -170,7 +170,7 @@ def _region(conditions: Sequence[Condition], witness: Witness, ask, notes: list[
     return Region(tuple(conditions), witness), tuple(proofs)
 
 
-def _rows(values: Sequence[PolyElement], members: Sequence[Member], complete: bool, ask,
+def _rows(entry: str, values: Sequence[PolyElement], members: Sequence[Member], complete: bool, ask,
           notes: list[str]) -> tuple[EntryRow, ...]:
     """Step 3 for one output entry: a row per distinct value, its region described as a whole."""
     groups: dict[PolyElement, list[int]] = {}
@@ -187,12 +187,15 @@ def _rows(values: Sequence[PolyElement], members: Sequence[Member], complete: bo
         if len(groups) == 1 or any(not p.conditions for p in parts):
             out.append(EntryRow(value, None, tuple(inside)))
             continue
-        for p in parts:
-            if p.proofs:
-                note = (f"{' & '.join(_show(*c) for c in p.conditions)}: meets no piece with another value "
-                        f"({len(p.proofs)} overlaps proved empty, the others clash)")
-                if note not in notes:
-                    notes.append(note)
+        own = sum(any(set(p.conditions) == set(members[k].conditions) for k in inside) for p in parts)
+        if own < len(parts):
+            shown = " | ".join(f"({' & '.join(_show(*c) for c in p.conditions)})" for p in parts)
+            proved = sum(len(p.proofs) for p in parts)
+            how = (f"{proved} overlaps proved empty, the other pieces clash with it" if proved
+                   else "every other piece clashes with it")
+            count = f"{len(inside)} piece" + ("s" if len(inside) > 1 else "")
+            notes.append(f"{entry} = {value.as_expr()} on {count}, described as {shown}: it contains them and "
+                         f"meets no piece with another value ({how})")
         out.append(EntryRow(value, tuple(p.conditions for p in parts), tuple(inside),
                             tuple(p.proofs for p in parts)))
     return tuple(out)
@@ -219,7 +222,8 @@ def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
         notes.extend(n for n in why if n not in notes)
         members.append(Member(k, Literals(conditions), p.witness))
     rows, cols = spline.shape       # the rows print, so they are asked for first
-    entries = {(i, j): _rows([p.polys[i][j] for p in spline.pieces], members, spline.complete, ask, notes)
+    entries = {(i, j): _rows(f"f[{i},{j}]", [p.polys[i][j] for p in spline.pieces], members, spline.complete,
+                             ask, notes)
                for i in range(rows) for j in range(cols)}
     pieces, dropped = [], []
     for p, m in zip(spline.pieces, members):
