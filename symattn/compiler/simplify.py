@@ -137,16 +137,20 @@ def _asker(ring, clock: _Clock, points: Sequence[Witness] = ()):
     return ask
 
 
-def normalized(region: Region) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
-    """Step 1 on every condition of ``region`` (:func:`simplify_condition`), duplicates removed, and the notes."""
-    conditions: list[Condition] = []
+def normalized(conditions: Region | Sequence[Condition]) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
+    """Step 1 on every condition (:func:`simplify_condition`), duplicates removed, and the notes.
+
+    Takes a :class:`Region` or a sequence of conditions (an undecided sign system).
+    """
+    given = conditions.conditions if isinstance(conditions, Region) else conditions
+    out: list[Condition] = []
     notes: list[str] = []
-    for g, s in region.conditions:
+    for g, s in given:
         c, why = simplify_condition(g, s)
         notes.extend(n for n in why if n not in notes)
-        if c is not None and c not in conditions:
-            conditions.append(c)
-    return tuple(conditions), tuple(notes)
+        if c is not None and c not in out:
+            out.append(c)
+    return tuple(out), tuple(notes)
 
 
 def _region(conditions: Sequence[Condition], witness: Witness, ask, notes: list[str]
@@ -170,21 +174,22 @@ def _region(conditions: Sequence[Condition], witness: Witness, ask, notes: list[
     return Region(tuple(conditions), witness), tuple(proofs)
 
 
-def _rows(entry: str, values: Sequence[PolyElement], members: Sequence[Member], complete: bool, ask,
+def _rows(entry: str, values: Sequence[PolyElement], members: Sequence[Member], undecided: Sequence[Member], ask,
           notes: list[str]) -> tuple[EntryRow, ...]:
-    """Step 3 for one output entry: a row per distinct value, its region described as a whole."""
+    """Step 3 for one output entry: a row per distinct value, its region described as a whole.
+
+    ``undecided``: the undecided sign systems of an incomplete spline, which a
+    row's region must miss as it misses the pieces with other values.
+    """
     groups: dict[PolyElement, list[int]] = {}
     for k, value in enumerate(values):
         groups.setdefault(value, []).append(k)
     out = []
     for value, inside in groups.items():
         chosen = set(inside)
-        if not complete:        # the pieces may not cover: only exact rewriting of the union
-            where = merge_adjacent([members[k].conditions for k in inside])
-            out.append(EntryRow(value, None if () in where else where, tuple(inside)))
-            continue
-        parts = describe_union([members[k] for k in inside], [m for m in members if m.index not in chosen], ask)
-        if len(groups) == 1 or any(not p.conditions for p in parts):
+        others = [m for m in members if m.index not in chosen] + list(undecided)
+        parts = describe_union([members[k] for k in inside], others, ask)
+        if not others or any(not p.conditions for p in parts):
             out.append(EntryRow(value, None, tuple(inside)))
             continue
         own = sum(any(set(p.conditions) == set(members[k].conditions) for k in inside) for p in parts)
@@ -222,7 +227,9 @@ def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
         notes.extend(n for n in why if n not in notes)
         members.append(Member(k, Literals(conditions), p.witness))
     rows, cols = spline.shape       # the rows print, so they are asked for first
-    entries = {(i, j): _rows(f"f[{i},{j}]", [p.polys[i][j] for p in spline.pieces], members, spline.complete,
+    undecided = [Member(-1 - k, Literals(normalized(case.conditions)[0]))
+                 for k, case in enumerate(spline.undecided)]
+    entries = {(i, j): _rows(f"f[{i},{j}]", [p.polys[i][j] for p in spline.pieces], members, undecided,
                              ask, notes)
                for i in range(rows) for j in range(cols)}
     pieces, dropped = [], []

@@ -8,6 +8,9 @@ set, any open set P with
 * P disjoint from every other piece (the *non-members*):
 
 a point of P off the walls lies in some piece, not a non-member, so a member.
+For an incomplete spline the pieces and the undecided sign systems together
+cover the space off walls (every other system was proven empty), so the
+same holds with the undecided systems among the non-members.
 This module finds such P as a short union of conjunctions, the way a logic
 minimiser expands cubes: starting from a member's conditions it drops one
 condition after another while the rest stays disjoint from every
@@ -90,11 +93,15 @@ class Literals:
 
 @dataclass(frozen=True)
 class Member:
-    """A piece seen by a union: its index, normalised conditions and witness."""
+    """A piece seen by a union: its index, normalised conditions and witness.
+
+    An undecided sign system of an incomplete spline is seen the same way,
+    without a witness (``index`` -1 - k for the k-th one).
+    """
 
     index: int
     literals: Literals
-    witness: Witness
+    witness: Witness | None = None
 
     @property
     def conditions(self) -> Cube:
@@ -125,7 +132,7 @@ def separation(cube: Cube, others: Sequence[Member], ask: Ask, limit: int | None
     open_ = [o for o in others if not separated(cube, o.literals)]
     if not open_:
         return ()
-    if any(check_conditions(cube, o.witness) is None for o in open_):
+    if any(o.witness is not None and check_conditions(cube, o.witness) is None for o in open_):
         return None
     if limit is not None and len(open_) > limit:
         return None
@@ -216,7 +223,10 @@ def _cover(parts: Sequence[Part], members: Sequence[Member]) -> list[Part]:
 
 
 def describe_union(members: Sequence[Member], others: Sequence[Member], ask: Ask) -> tuple[Part, ...]:
-    """The union of the members of a complete spline as a short union of parts (see the module docstring).
+    """The union of the members as a short union of parts (see the module docstring).
+
+    ``others`` are every other piece and, for an incomplete spline, the
+    undecided sign systems.
 
     Each part comes with the proofs of its disjointness from the
     non-members, or is a member's own conditions (inside the union by

@@ -16,10 +16,11 @@ that record without trusting it:
 3. **rows** (what prints): the rows of each output entry partition the
    pieces by their value; every member lies inside a part of its row (one
    of its conditions, or the product of two, per condition of the part),
-   and every part is a member's own conditions or meets no non-member: they
-   clash, or the recorded overlap is empty.  A part's union then equals its
-   row's pieces off a null set, because the original pieces cover the space
-   off walls.
+   and every part is a member's own conditions or meets no non-member (nor,
+   for an incomplete original, an undecided sign system): they clash, or
+   the recorded overlap is empty.  A part's union then equals its row's
+   pieces off a null set, because the original pieces (and the undecided
+   systems) cover the space off walls.
 
 Each emptiness is re-checked exactly: a syntactic, Farkas or inertia
 certificate is checked without a solver
@@ -109,6 +110,8 @@ def _regions(original, simple, recheck: _Rechecker) -> tuple[bool, list]:
 
 def _rows(simple, literals: list, recheck: _Rechecker) -> bool:
     decided, count = True, len(simple.pieces)
+    others = list(enumerate(literals)) + [(-1 - k, Literals(normalized(case.conditions)[0]))
+                                          for k, case in enumerate(simple.undecided)]
     for (i, j), rows in simple.simplified.entries.items():
         seen = sorted(k for row in rows for k in row.pieces)
         if seen != list(range(count)):
@@ -129,12 +132,13 @@ def _rows(simple, literals: list, recheck: _Rechecker) -> bool:
                 if any(set(part) == set(literals[k].conditions) for k in row.pieces):
                     continue                      # a member's own region: inside the row by definition
                 by_system = {frozenset(r.conditions): r for r in records}
-                for n in range(count):
-                    if n in members or any(literals[n].refutes(c) for c in part):
+                for n, other in others:
+                    if n in members or any(other.refutes(c) for c in part):
                         continue
-                    record = by_system.get(frozenset(tuple(part) + literals[n].conditions))
+                    record = by_system.get(frozenset(tuple(part) + other.conditions))
                     if record is None:
-                        raise _Mismatch(f"entry ({i}, {j}): no proof that a part misses piece {n}")
+                        what = f"piece {n}" if n >= 0 else f"undecided system {-1 - n}"
+                        raise _Mismatch(f"entry ({i}, {j}): no proof that a part misses {what}")
                     decided = bool(recheck(record)) and decided
     return decided
 
