@@ -150,22 +150,39 @@ def _cost(c: Condition) -> tuple:
     return (-len(g.terms()), -max((sum(m) for m in g.monoms()), default=0), str(g.as_expr()))
 
 
-def expand(member: Member, others: Sequence[Member], ask: Ask) -> Part | None:
-    """A part containing ``member`` and disjoint from ``others``, with as few conditions as shown possible.
-
-    The longest conditions are tried first; None when even the member's own
-    conditions are not shown disjoint from the others.
-    """
-    cube = list(member.conditions)
-    proofs = separation(cube, others, ask, limit=None)
-    if proofs is None:
-        return None
-    for c in sorted(member.conditions, key=_cost):
+def _drop(cube: Sequence[Condition], order: Sequence[Condition], others: Sequence[Member], ask: Ask,
+          proofs: tuple[Emptiness, ...]) -> Part:
+    """``cube`` with the conditions of ``order`` dropped in turn while it stays disjoint from ``others``."""
+    cube = list(cube)
+    for c in order:
         shorter = [d for d in cube if d != c]
         found = separation(shorter, others, ask)
         if found is not None:
             cube, proofs = shorter, found
     return Part(tuple(cube), proofs)
+
+
+def expand(member: Member, others: Sequence[Member], ask: Ask) -> Part | None:
+    """A part containing ``member`` and disjoint from ``others``, with as few conditions as shown possible.
+
+    Conditions are dropped one by one while the rest stays disjoint from
+    the others, in two orders: the longest first, and the least useful first
+    (the condition fewest others clash with); the shorter result wins, the
+    first on a tie.  None when even the member's own conditions are not
+    shown disjoint from the others.
+    """
+    proofs = separation(list(member.conditions), others, ask, limit=None)
+    if proofs is None:
+        return None
+    longest = sorted(member.conditions, key=_cost)
+    best = _drop(member.conditions, longest, others, ask, proofs)
+    useful = {c: sum(o.literals.refutes(c) for o in others) for c in member.conditions}
+    least = sorted(member.conditions, key=lambda c: (useful[c],) + _cost(c))
+    if len(best.conditions) > 1 and least != longest:
+        other = _drop(member.conditions, least, others, ask, proofs)
+        if len(other.conditions) < len(best.conditions):
+            best = other
+    return best
 
 
 def merge_adjacent(parts: Sequence[Cube]) -> tuple[Cube, ...]:
