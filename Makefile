@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test soak bench clean
+.PHONY: demo test soak bench readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(VENV)/.installed
 soak: $(VENV)/.installed
 	SYMATTN_SOAK=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fraction_reference.py \
 		-k every_component
+
+# the README outputs computed from the built-in models (marked blocks), rewritten as the code prints them
+readme: $(VENV)/.installed
+	$(BIN)/python tests/readme_outputs.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks

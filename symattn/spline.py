@@ -200,12 +200,16 @@ class EntryRow:
 
     ``where`` is ``None`` (everywhere), or a union of conjunctions of strict
     conditions (one tuple of conditions per part); ``pieces`` are the indices
-    of the pieces on which the entry is ``value``.
+    of the pieces on which the entry is ``value``.  ``proofs[k]`` are the
+    emptiness records showing that part ``k`` meets no piece outside
+    ``pieces`` where the two do not clash outright (empty for a part that is
+    a piece's own conditions).
     """
 
     value: PolyElement
     where: tuple[tuple[Condition, ...], ...] | None
     pieces: tuple[int, ...]
+    proofs: tuple[tuple[Emptiness, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,11 +219,17 @@ class Simplification:
     ``entries[i, j]`` are the rows of output entry (i, j); ``notes`` say which
     factor or condition was dropped and why; ``exhausted`` is True when the
     budget ran out (the rest was kept as it was, which is always sound).
+    ``origin`` are the regions before simplification, and ``dropped[k]`` the
+    emptiness records of the conditions dropped from piece ``k``, in order:
+    enough to re-check the simplification without deciding anything anew
+    (:mod:`symattn.proofs.simplified`).
     """
 
     entries: Mapping[tuple[int, int], tuple[EntryRow, ...]]
     notes: tuple[str, ...]
     exhausted: bool = False
+    origin: tuple[Region, ...] = ()
+    dropped: tuple[tuple[Emptiness, ...], ...] = ()
 
 
 @dataclass(eq=False)

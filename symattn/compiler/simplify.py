@@ -22,14 +22,22 @@ The steps, in order:
    in order, so the result is deterministic.  An undecided question keeps
    the condition.
 3. **Per output entry**, the pieces on which that entry is the same
-   polynomial are grouped (:class:`EntryRow`).  For a complete spline a
-   group described more simply as a whole is written so: by the conditions
-   its members share, when the oracle proves no other piece meets them (the
-   whole space when it has every piece), or, for two members that differ by
-   flipping two conditions, by the product of those two.  Otherwise the row
-   is the union of its members' regions, shortened exactly by
-   :func:`merge_adjacent` (two parts that differ only in the sign of one
-   condition become one without it).
+   polynomial are grouped (:class:`EntryRow`), and for a complete spline
+   the group's union is described as a whole (:mod:`symattn.compiler.unions`):
+   from a piece's conditions, conditions are dropped while the rest meets no
+   piece with another value (their signs clash, or the oracle proves the
+   overlap empty), so the row's region contains its pieces and, because the
+   pieces cover the space off walls, equals their union off a null set.
+   Parts that differ in one sign merge, and parts that differ in the signs
+   of two conditions become their product (``x_{0,0} x_{1,0} > 0`` for two
+   quadrants).  For an incomplete spline only the exact merges apply.
+
+The rows are asked for first (they are what prints); then each piece's
+own region gets step 2.  Every emptiness used is kept
+(:attr:`Simplification.dropped`, :attr:`EntryRow.proofs`) and certified
+where a checkable certificate exists, so that
+:func:`~symattn.proofs.simplified.prove_simplification` re-checks the
+whole simplification without deciding anything unrelated.
 
 Every dropped factor and condition is in :attr:`Simplification.notes`.
 
@@ -50,77 +58,22 @@ True
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import Sequence
 
+from ..semialg.certificates import Emptiness, certify_all
 from ..semialg.decide import Infeasible, emptiness
-from ..semialg.poly import PolyElement, is_nonnegative, is_positive, normalize_condition
-from ..semialg.region import Condition, Region, Witness, check_conditions
+from ..semialg.poly import PolyElement
+from ..semialg.poly import compile_poly
+from ..semialg.region import Condition, Region, Witness
 from ..spline import EntryRow, Simplification, Spline
+from .conditions import show as _show, simplify_condition
+from .unions import Literals, Member, describe_union, merge_adjacent
 
-__all__ = ["simplify", "simplify_condition", "merge_adjacent", "EntryRow", "Simplification"]
+__all__ = ["simplify", "simplify_condition", "normalized", "merge_adjacent", "EntryRow", "Simplification"]
 
 #: per oracle question; a question not settled in time keeps what it asked about
 QUESTION_SECONDS = 0.5
-
-
-@lru_cache(maxsize=8192)
-def _show(g: PolyElement, s: int) -> str:
-    return f"{g.as_expr()} {'>' if s > 0 else '<'} 0"
-
-
-@lru_cache(maxsize=8192)
-def simplify_condition(g: PolyElement, s: int) -> tuple[Condition | None, tuple[str, ...]]:
-    """``s·g > 0`` with even and sign-definite factors removed, and the notes saying why.
-
-    ``None`` when nothing is left (the condition holds off a null set); a
-    condition that holds nowhere is a ``ValueError`` (no witnessed region has it).
-
-    >>> import sympy
-    >>> from symattn.semialg.poly import polynomial_ring
-    >>> x, a = sympy.symbols("x a", real=True)
-    >>> R = polynomial_ring((x,), (a,)); X, A = R.gens
-    >>> simplify_condition(A * X**2, 1)[0]
-    (a, 1)
-    >>> simplify_condition(-(X**3 + X), 1)[0]
-    (x, -1)
-    """
-    const, factors = g.factor_list()
-    sign = s * (1 if const > 0 else -1)
-    kept: list[PolyElement] = []
-    notes: list[str] = []
-    for f, e in sorted(factors, key=lambda fe: str(fe[0])):
-        if e % 2 == 0:
-            notes.append(f"{_show(g, s)}: the factor ({f.as_expr()})^{e} is dropped, "
-                         f"positive off the null set {f.as_expr()} = 0")
-        elif is_positive(f):
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, positive everywhere")
-        elif is_positive(-f):
-            sign = -sign
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, negative everywhere")
-        elif is_nonnegative(f):
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, positive off the null set "
-                         f"{f.as_expr()} = 0")
-        elif is_nonnegative(-f):
-            sign = -sign
-            notes.append(f"{_show(g, s)}: the factor {f.as_expr()} is dropped, negative off the null set "
-                         f"{f.as_expr()} = 0")
-        else:
-            kept.append(f)
-    if not kept and sign < 0:
-        raise ValueError(f"{_show(g, s)} holds nowhere: it cannot be a condition of a witnessed region")
-    if not kept:
-        zeros = [f for f, e in sorted(factors, key=lambda fe: str(fe[0])) if not (is_positive(f) or is_positive(-f))]
-        where = " = 0 or ".join(str(f.as_expr()) for f in zeros) + " = 0" if zeros else "the empty set"
-        return None, (f"{_show(g, s)} dropped: it fails only on the null set {where}",)
-    product = kept[0]
-    for f in kept[1:]:
-        product = product * f
-    h, t = normalize_condition(product, sign)
-    if (h, t) == normalize_condition(g, s) and len(notes) == 0:
-        return (g, s), ()
-    return (h, t), tuple(notes)
 
 
 class _Clock:
@@ -138,106 +91,119 @@ class _Clock:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
 
-def _empty(ring, conditions: Sequence[Condition], clock: _Clock, points: Sequence[Witness] = ()) -> bool:
-    """Proved empty.  A known point inside (a witness of any piece) answers no without the oracle."""
-    if any(check_conditions(conditions, w) is None for w in points) or clock.spent:
-        return False
-    return isinstance(emptiness(ring, tuple(conditions), deadline=clock.question()), Infeasible)
+class _Points:
+    """Known points (the pieces' witnesses) and, per condition, the set of them satisfying it (a bit mask).
+
+    ``inside(conditions)`` tells exactly whether one of the points satisfies
+    every condition: a conjunction with a known point is not empty, and
+    asking the oracle about it would be wasted.
+    """
+
+    def __init__(self, ring, points: Sequence[Witness]) -> None:
+        self.ring, self.points = ring, [w.int_point(ring) for w in points]
+        self.masks: dict[Condition, int] = {}
+
+    def mask(self, c: Condition) -> int:
+        m = self.masks.get(c)
+        if m is None:
+            poly, s = compile_poly(c[0]), c[1]
+            m = sum(1 << k for k, (nums, D) in enumerate(self.points) if poly.sign_at(nums, D) == s)
+            self.masks[c] = m
+        return m
+
+    def inside(self, conditions: Sequence[Condition]) -> bool:
+        m = (1 << len(self.points)) - 1
+        for c in conditions:
+            m &= self.mask(c)
+            if not m:
+                return False
+        return bool(m)
 
 
-def _clash(a: Sequence[Condition], b: Sequence[Condition]) -> bool:
-    """Syntactically disjoint: the same wall with opposite signs."""
-    signs = dict(a)
-    return any(signs.get(g, s) == -s for g, s in b)
+def _asker(ring, clock: _Clock, points: Sequence[Witness] = ()):
+    """The oracle question "is this conjunction empty?" as a function: an Emptiness record or None.
+
+    A known point inside (a witness of any piece) answers no without the
+    oracle; a question past the budget is not asked.
+    """
+    known = _Points(ring, points)
+
+    def ask(conditions: Sequence[Condition]) -> Emptiness | None:
+        conditions = tuple(conditions)
+        if known.inside(conditions) or clock.spent:
+            return None
+        answer = emptiness(ring, conditions, deadline=clock.question())
+        return Emptiness(conditions, answer.reason) if isinstance(answer, Infeasible) else None
+    return ask
 
 
-def _region(piece_region: Region, ring, clock: _Clock, notes: list[str], points: Sequence[Witness]) -> Region:
-    conditions: list[Condition] = []
-    for g, s in piece_region.conditions:
+def normalized(conditions: Region | Sequence[Condition]) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
+    """Step 1 on every condition (:func:`simplify_condition`), duplicates removed, and the notes.
+
+    Takes a :class:`Region` or a sequence of conditions (an undecided sign system).
+    """
+    given = conditions.conditions if isinstance(conditions, Region) else conditions
+    out: list[Condition] = []
+    notes: list[str] = []
+    for g, s in given:
         c, why = simplify_condition(g, s)
         notes.extend(n for n in why if n not in notes)
-        if c is not None and c not in conditions:
-            conditions.append(c)
+        if c is not None and c not in out:
+            out.append(c)
+    return tuple(out), tuple(notes)
+
+
+def _region(conditions: Sequence[Condition], witness: Witness, ask, notes: list[str]
+            ) -> tuple[Region, tuple[Emptiness, ...]]:
+    """Step 2: drop each condition the others imply; the region and the proofs, in the order of the drops."""
+    conditions = list(conditions)
+    proofs: list[Emptiness] = []
     k = 0
     while k < len(conditions) and len(conditions) > 1:
         g, s = conditions[k]
         others = conditions[:k] + conditions[k + 1:]
-        if _empty(ring, [(g, -s)] + others, clock, points):
+        record = ask([(g, -s)] + others)
+        if record is not None:
             note = f"{_show(g, s)} dropped where it follows from {' & '.join(_show(*c) for c in others)}"
             if note not in notes:
                 notes.append(note)
+            proofs.append(record)
             conditions = others
         else:
             k += 1
-    return Region(tuple(conditions), piece_region.witness)
+    return Region(tuple(conditions), witness), tuple(proofs)
 
 
-def merge_adjacent(parts: Sequence[tuple[Condition, ...]]) -> tuple[tuple[Condition, ...], ...]:
-    """A union of conjunctions, shorter and equal off a null set: exact rewriting, no oracle.
+def _rows(entry: str, values: Sequence[PolyElement], members: Sequence[Member], undecided: Sequence[Member], ask,
+          notes: list[str]) -> tuple[EntryRow, ...]:
+    """Step 3 for one output entry: a row per distinct value, its region described as a whole.
 
-    ``(A ∧ g > 0) ∪ (A ∧ g < 0)`` is ``A`` off the null set ``g = 0``, and
-    ``A ∪ (A ∧ B)`` is ``A``; both are applied until neither applies, in a
-    deterministic order.
-
-    >>> import sympy
-    >>> from symattn.semialg.poly import polynomial_ring
-    >>> x, y = sympy.symbols("x y"); R = polynomial_ring((x, y)); X, Y = R.gens
-    >>> merge_adjacent([((X, 1), (Y, 1)), ((X, 1), (Y, -1)), ((X, -1), (Y, 1))])
-    (((x, 1),), ((x, -1), (y, 1)))
+    ``undecided``: the undecided sign systems of an incomplete spline, which a
+    row's region must miss as it misses the pieces with other values.
     """
-    parts = [tuple(p) for p in parts]
-    changed = True
-    while changed:
-        changed = False
-        sets = [frozenset(p) for p in parts]
-        for i, j in ((i, j) for i in range(len(parts)) for j in range(len(parts)) if i != j):
-            if sets[j] < sets[i] or (sets[i] == sets[j] and j < i):      # parts[i] lies inside parts[j]
-                del parts[i]
-                changed = True
-                break
-            diff = sets[i] ^ sets[j]
-            if len(diff) == 2 and len(sets[i]) == len(sets[j]) and len({g for g, _ in diff}) == 1:
-                parts[i] = tuple(c for c in parts[i] if c not in diff)
-                del parts[j]
-                changed = True
-                break
-    return tuple(parts)
-
-
-def _describe(members: list[Region], others: list[Region], complete: bool, ring,
-              clock: _Clock, points: Sequence[Witness]) -> tuple[tuple[Condition, ...], ...] | None:
-    """The rows' region: None (everywhere), one conjunction, or a union of conjunctions."""
-    union = merge_adjacent([r.conditions for r in members])
-    if () in union or (complete and not others):
-        return None     # the members cover everything off a null set
-    if not complete or (len(members) == 1 and others):
-        return union  # a lone region is already minimal: step 2 dropped what the others imply
-    common = [c for c in members[0].conditions if all(c in r.conditions for r in members[1:])]
-    candidates = []
-    if common:
-        candidates.append(common)
-    if len(members) == 2:
-        a, b = members[0].conditions, members[1].conditions
-        da, db = [c for c in a if c not in b], [c for c in b if c not in a]
-        if len(da) == len(db) == 2 and {(g, -s) for g, s in da} == set(db):
-            (g1, s1), (g2, s2) = da
-            product, _ = simplify_condition(g1 * g2, s1 * s2)
-            candidates.append(common + ([product] if product is not None else []))
-    for cand in candidates:
-        if any(check_conditions(cand, o.witness) is None for o in others):
+    groups: dict[PolyElement, list[int]] = {}
+    for k, value in enumerate(values):
+        groups.setdefault(value, []).append(k)
+    out = []
+    for value, inside in groups.items():
+        chosen = set(inside)
+        others = [m for m in members if m.index not in chosen] + list(undecided)
+        parts = describe_union([members[k] for k in inside], others, ask)
+        if not others or any(not p.conditions for p in parts):
+            out.append(EntryRow(value, None, tuple(inside)))
             continue
-        if all(_clash(cand, o.conditions) or _empty(ring, list(cand) + list(o.conditions), clock)
-               for o in others):
-            k = 0
-            while k < len(cand):  # drop what the separation does not need
-                shorter = cand[:k] + cand[k + 1:]
-                if shorter and all(_clash(shorter, o.conditions)
-                                   or _empty(ring, shorter + list(o.conditions), clock) for o in others):
-                    cand = shorter
-                else:
-                    k += 1
-            return (tuple(cand),) if len(cand) < sum(len(r) for r in union) or len(union) > 1 else union
-    return union
+        own = sum(any(set(p.conditions) == set(members[k].conditions) for k in inside) for p in parts)
+        if own < len(parts):
+            shown = " | ".join(f"({' & '.join(_show(*c) for c in p.conditions)})" for p in parts)
+            proved = sum(len(p.proofs) for p in parts)
+            how = (f"{proved} overlaps proved empty, the other pieces clash with it" if proved
+                   else "every other piece clashes with it")
+            count = f"{len(inside)} piece" + ("s" if len(inside) > 1 else "")
+            notes.append(f"{entry} = {value.as_expr()} on {count}, described as {shown}: it contains them and "
+                         f"meets no piece with another value ({how})")
+        out.append(EntryRow(value, tuple(p.conditions for p in parts), tuple(inside),
+                            tuple(p.proofs for p in parts)))
+    return tuple(out)
 
 
 def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
@@ -245,25 +211,40 @@ def simplify(spline: Spline, budget: float | None = 60.0) -> Spline:
 
     ``budget`` bounds the seconds spent on oracle questions; what is not
     asked in time is kept as it was, so the result is always equivalent.
+    Every emptiness the steps rely on is kept, certified where a checkable
+    certificate is found (:func:`~symattn.semialg.certificates.certify_all`),
+    in :attr:`Simplification.dropped` and :attr:`EntryRow.proofs`, so that
+    :func:`~symattn.proofs.prove_equal` re-checks the simplification instead
+    of deciding overlaps anew.
     """
     clock = _Clock(budget)
     notes: list[str] = []
     ring = spline.ring
-    points = [p.witness for p in spline.pieces]
-    pieces = tuple(replace(p, region=_region(p.region, ring, clock, notes, points)) for p in spline.pieces)
-    rows, cols = spline.shape
-    entries: dict[tuple[int, int], tuple[EntryRow, ...]] = {}
-    for i in range(rows):
-        for j in range(cols):
-            groups: dict[Any, list[int]] = {}
-            for k, p in enumerate(pieces):
-                groups.setdefault(p.polys[i][j], []).append(k)
-            out = []
-            for value, members in groups.items():
-                inside = [pieces[k].region for k in members]
-                outside = [p.region for k, p in enumerate(pieces) if k not in set(members)]
-                out.append(EntryRow(value, _describe(inside, outside, spline.complete, ring, clock, points),
-                                    tuple(members)))
-            entries[i, j] = tuple(out)
-    simplified = Simplification(entries, tuple(notes), exhausted=clock.spent)
-    return replace(spline, pieces=pieces, simplified=simplified)
+    ask = _asker(ring, clock, [p.witness for p in spline.pieces])
+    members = []
+    for k, p in enumerate(spline.pieces):
+        conditions, why = normalized(p.region)
+        notes.extend(n for n in why if n not in notes)
+        members.append(Member(k, Literals(conditions), p.witness))
+    rows, cols = spline.shape       # the rows print, so they are asked for first
+    undecided = [Member(-1 - k, Literals(normalized(case.conditions)[0]))
+                 for k, case in enumerate(spline.undecided)]
+    entries = {(i, j): _rows(f"f[{i},{j}]", [p.polys[i][j] for p in spline.pieces], members, undecided,
+                             ask, notes)
+               for i in range(rows) for j in range(cols)}
+    pieces, dropped = [], []
+    for p, m in zip(spline.pieces, members):
+        region, proofs = _region(m.conditions, p.witness, ask, notes)
+        pieces.append(replace(p, region=region))
+        dropped.append(proofs)
+    exhausted = clock.spent
+    records = certify_all([r for proofs in dropped for r in proofs]
+                          + [r for rs in entries.values() for row in rs for part in row.proofs for r in part])
+    certified = {r.conditions: r for r in records}
+    dropped = [tuple(certified[r.conditions] for r in proofs) for proofs in dropped]
+    entries = {key: tuple(replace(row, proofs=tuple(tuple(certified[r.conditions] for r in part)
+                                                    for part in row.proofs)) for row in rs)
+               for key, rs in entries.items()}
+    simplified = Simplification(entries, tuple(notes), exhausted=exhausted, origin=spline.regions,
+                                dropped=tuple(dropped))
+    return replace(spline, pieces=tuple(pieces), simplified=simplified)

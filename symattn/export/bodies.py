@@ -17,8 +17,9 @@ from ..nn.base import Module
 from ..spline import Spline
 from .formats_graph import node_tex
 from .formats_nn import anatomy, fill_items, walk_modules, weight_tex
-from .formats_spline import entry_cases, entry_name, entry_rows, shown_pieces
-from .latex import broken_sum, escape, options, text
+from ..latex_names import indexed_names
+from .formats_spline import entry_cases, entry_name, entry_rows, shown_pieces, spline_naming, where_lines
+from .latex import broken_sum, escape, lines_block, options, text
 
 __all__ = ["document_body", "DOCUMENT_PIECES", "CASES_IN_DOCUMENT"]
 
@@ -67,9 +68,12 @@ def _provenance(spline: Spline, printer: LatexPrinter) -> str:
               "(read it with verify=True to re-prove it)." if spline.claimed_complete else f"the list is INCOMPLETE: {len(spline.undecided)} sign systems were not "
                                       "decided, so the pieces below need not cover the input space."))
     if spline.simplified is not None:
-        how += (" Its regions were simplified (:meth:`Spline.simplify`): factors of even multiplicity and "
-                "sign-definite factors were dropped, and conditions the others imply, each step proved; "
-                "regions may have grown by null sets only.").replace(":meth:`Spline.simplify`", "\\texttt{simplify}")
+        how += (" Its description was simplified (\\texttt{simplify}): factors of even multiplicity and "
+                "sign-definite factors were dropped, and conditions the others imply; each output entry has one "
+                "row per polynomial, whose region is the union of its pieces described as a whole (it contains "
+                "them and meets no piece with another value). Each step is proved, so regions differ from the "
+                "compiled ones by null sets only, and a row's region equals the union of its pieces off a null "
+                "set.")
     return named + how
 
 
@@ -89,11 +93,21 @@ def _(spline: Spline, printer: LatexPrinter) -> list[str]:
                                            for k, v in spline.substitution.items())))
     pieces = shown_pieces(spline)
     if len(pieces) < len(spline):
-        out.append(f"This document shows the first {len(pieces)} of the {len(spline)} pieces.")
-    for i in range(rows):
-        for j in range(cols):
-            if len(spline) <= CASES_IN_DOCUMENT or len(entry_rows(spline, pieces, i, j)) <= CASES_IN_DOCUMENT:
-                out.append(_display(f"{entry_name(spline.shape, i, j)} = {entry_cases(printer, spline, pieces, i, j)}"))
+        out.append(f"This document shows the first {len(pieces)} of the {len(spline)} pieces."
+                   if spline.simplified is None else
+                   f"The cases below describe all {len(spline)} pieces; the list of pieces after them shows the "
+                   f"first {len(pieces)}.")
+    naming = spline_naming(spline)
+    with indexed_names(printer, [s for s, _ in naming.definitions]):
+        for i in range(rows):
+            for j in range(cols):
+                if (spline.simplified is not None or len(spline) <= CASES_IN_DOCUMENT
+                        or len(entry_rows(spline, pieces, i, j)) <= CASES_IN_DOCUMENT):
+                    out.append(_display(f"{entry_name(spline.shape, i, j)} = "
+                                        f"{entry_cases(printer, spline, pieces, i, j, naming)}"))
+        where = where_lines(printer, naming, lead="")
+        if where:
+            out.append("Here the quadratic walls that occur more than once are named:" + _display(lines_block(where)))
     out.append("\\subsection*{The pieces}")
     out.append("Each piece is an open region, given by strict sign conditions and an exact rational point "
                "inside it (its witness), and the polynomials $f$ equals there.")

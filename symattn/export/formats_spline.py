@@ -35,8 +35,9 @@ from .latex import (broken_sum, cases, conjunction, conjunction_lines, disjuncti
                     options, sum_lines, text, visual_width)
 from ..latex_names import indexed_names, real_space
 from ..printable import LATEX, TEXT, formatter
+from .subexpressions import Naming
 
-__all__ = ["entry_name", "entry_cases", "entry_rows", "shown_pieces"]
+__all__ = ["entry_name", "entry_cases", "entry_rows", "shown_pieces", "spline_naming", "where_lines"]
 
 
 # -- shared helpers ---------------------------------------------------------------
@@ -84,7 +85,7 @@ def _parameters_note(spline: Spline, printer) -> str:
 
 def _cut_note(spline: Spline) -> str | None:
     shown = len(shown_pieces(spline))
-    if shown < len(spline):
+    if shown < len(spline) and spline.simplified is None:
         return f"showing the first {shown} of {len(spline)} pieces"
     return None
 
@@ -104,29 +105,36 @@ def _if(printer, value: str, conditions) -> str:
     return lines_block([value, f"\\text{{if }} {cond[0]}"] + cond[1:])
 
 
-def entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> dict[sympy.Expr, Any]:
+def entry_rows(spline: Spline, pieces: Sequence[Piece], i: int, j: int,
+               naming: Naming | None = None) -> dict[sympy.Expr, Any]:
     """Value -> the regions where entry (i, j) takes it (a tuple of conjunctions, or None: everywhere).
 
-    A simplified spline (:meth:`Spline.simplify`) brings its own rows; otherwise
-    the pieces are grouped by their value, one conjunction per piece.
+    A simplified spline (:meth:`Spline.simplify`) brings its own rows, its
+    polynomials printed by ``naming`` (factored, named walls); otherwise the
+    pieces are grouped by their value, one conjunction per piece.
     """
-    if spline.simplified is not None and len(pieces) == len(spline):
-        return {row.value.as_expr(): row.where for row in spline.simplified.entries[i, j]}
+    if spline.simplified is not None:          # its rows describe every piece, however many are shown
+        naming = naming or Naming()
+        return {naming.expr(row.value): None if row.where is None else
+                tuple(tuple((naming.expr(g), s) for g, s in part) for part in row.where)
+                for row in spline.simplified.entries[i, j]}
     groups: dict[sympy.Expr, list] = {}
     for piece in pieces:
-        groups.setdefault(piece.value[i, j], []).append(piece.region.conditions)
+        groups.setdefault(piece.value[i, j], []).append(_exprs(piece.region.conditions))
     return {v: tuple(parts) for v, parts in groups.items()}
 
 
-def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int) -> str:
+def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int,
+                naming: Naming | None = None) -> str:
     """The ``cases`` block of output entry (i, j): one row per distinct polynomial among ``pieces``.
 
     The value column gets at most half the width, the conditions the rest.
     """
     width = options().width
-    groups = entry_rows(spline, pieces, i, j)
+    groups = entry_rows(spline, pieces, i, j, naming)
     values = {v: sum_lines(printer, v, width // 2) for v in groups}
-    if len(groups) == 1 and next(iter(groups.values())) is None and len(pieces) == len(spline):
+    whole = len(pieces) == len(spline) or spline.simplified is not None
+    if len(groups) == 1 and next(iter(groups.values())) is None and whole:
         return lines_block(next(iter(values.values())))   # one polynomial everywhere
     used = max((visual_width(line) for lines in values.values() for line in lines), default=0)
     rest = max(width - used, width // 2)
@@ -135,18 +143,44 @@ def entry_cases(printer, spline: Spline, pieces: Sequence[Piece], i: int, j: int
         if parts is None:
             rows.append((lines_block(values[value]), r"\text{everywhere}"))
             continue
-        conds = [conjunction_lines(printer, _exprs(conditions), rest) for conditions in parts]
+        conds = [conjunction_lines(printer, conditions, rest) for conditions in parts]
         rows.append((lines_block(values[value]), r"\text{if } " + disjunction(conds, rest)))
-    if len(pieces) < len(spline):
+    if not whole:
         rows.append((r"\vdots", text(f"{len(spline) - len(pieces)} more pieces")))
     if spline.completeness == "incomplete":
         rows.append((r"\text{not determined}", text(f"on {len(spline.undecided)} undecided sign systems")))
     return cases(rows)
 
 
+def spline_naming(spline: Spline) -> Naming:
+    """The names of the shared quadratic walls of a simplified spline's rows (none for another spline)."""
+    if spline.simplified is None:
+        return Naming()
+    walls = [g for rows in spline.simplified.entries.values() for row in rows for part in (row.where or ())
+             for g, _ in part]
+    return Naming.of(walls, taken=spline.ring_symbols)
+
+
+def where_lines(printer, naming: Naming, lead: str = r"\text{where } ") -> list[str]:
+    r"""``\text{where } S_{1} = …,\ S_{2} = …`` for the names some printed polynomial used (``lead`` first)."""
+    defs = [f"{printer._print(s)} = {printer._print(g.as_expr())}" for s, g in naming.definitions if s in naming.used]
+    if not defs:
+        return []
+    lines, current = [], lead
+    for k, d in enumerate(defs):
+        if k and visual_width(current + d) > options().width:
+            lines.append(current + ",")
+            current = (f"\\phantom{{{lead}}} " if lead else "") + d
+        else:
+            current += ("" if k == 0 else ",\\ ") + d
+    lines.append(current)
+    return lines
+
+
 @formatter(Spline, LATEX)
 def spline_latex(spline: Spline, printer) -> str:
-    with indexed_names(printer, spline.ring_symbols):
+    naming = spline_naming(spline)
+    with indexed_names(printer, spline.ring_symbols + tuple(s for s, _ in naming.definitions)):
         rows, cols = spline.shape
         header = (f"\\text{{spline }} f\\colon {_domain(spline, True)} \\to \\mathbb{{R}}^{{{rows} \\times {cols}}},"
                   f"\\ {text(_summary(spline))}")
@@ -157,7 +191,9 @@ def spline_latex(spline: Spline, printer) -> str:
         if pieces:
             for i in range(rows):
                 for j in range(cols):
-                    lines.append(f"{entry_name(spline.shape, i, j)} = {entry_cases(printer, spline, pieces, i, j)}")
+                    lines.append(f"{entry_name(spline.shape, i, j)} = "
+                                 f"{entry_cases(printer, spline, pieces, i, j, naming)}")
+        lines += where_lines(printer, naming)
         note = _cut_note(spline)
         if note:
             lines.append(text(f"({note})"))

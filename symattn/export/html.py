@@ -4,7 +4,10 @@ A spline with more than :data:`SUMMARY_PIECES` pieces would render as a wall
 of formulas; Jupyter shows this summary instead: the domain, the piece count,
 the degree, completeness and the undecided count, then its first few pieces
 in LaTeX (rendered by the notebook's MathJax).  Smaller splines return
-``None`` here, so Jupyter falls back to their LaTeX.
+``None`` here, so Jupyter falls back to their LaTeX; so does a simplified
+spline (:meth:`~symattn.spline.Spline.simplify`) whose rows, however many
+pieces they cover, number at most :data:`SUMMARY_ROWS`: its cases blocks
+are the short description.
 
 >>> import symattn
 >>> from symattn.nn import FeedForward
@@ -23,17 +26,21 @@ import sympy
 
 from ..spline import Spline
 
-__all__ = ["spline_html", "SUMMARY_PIECES", "SHOWN_PIECES"]
+__all__ = ["spline_html", "SUMMARY_PIECES", "SHOWN_PIECES", "SUMMARY_ROWS"]
 
 #: splines with more pieces than this get the summary instead of their LaTeX
 SUMMARY_PIECES = 12
 #: how many pieces the summary shows
 SHOWN_PIECES = 3
+#: a simplified spline with at most this many rows (over all output entries) shows as LaTeX
+SUMMARY_ROWS = 64
 
 
 def spline_html(spline: Spline, pieces: int = SUMMARY_PIECES) -> str | None:
     """The summary, or ``None`` for a spline of at most ``pieces`` pieces."""
     if len(spline) <= pieces:
+        return None
+    if spline.simplified is not None and sum(map(len, spline.simplified.entries.values())) <= SUMMARY_ROWS:
         return None
     rows, cols = spline.shape
     state = "complete (every other sign system proven empty)" if spline.complete else (

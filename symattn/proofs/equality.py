@@ -8,6 +8,11 @@ compiled).  The argument:
 2. for every region A of ``a`` and every region B of ``b`` whose
    polynomials differ from A's, the intersection A ∩ B is proven empty.
 
+When one side is the other's :meth:`~symattn.spline.Spline.simplify`, step 2
+is replaced by re-checking the simplification's own record
+(:mod:`symattn.proofs.simplified`): the same conclusion, from the emptiness
+proofs the simplification used, without asking about unrelated overlaps.
+
 Then a = b on the intersection of two open dense sets, which is dense, and
 both are continuous, so a = b everywhere.
 
@@ -159,6 +164,11 @@ def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, b
         raise ProofInputError("b", f"is {fb.shape[0]}×{fb.shape[1]}-valued, a is {fa.shape[0]}×{fa.shape[1]}")
     t1 = time.perf_counter()
     claim = f"{fa.source} = {fb.source} on {real_space(fa.ring.ngens)}" + (f" ({note})" if note else "")
+    own = _simplification_proof(a, b, claim)
+    if own is not None:
+        checks = list(own.checks)
+        checks.append(_points_check(claim, checks, fa, fb, points, seed))
+        return Proof(claim, tuple(checks), complete=own.complete, stats=dict(own.stats, compile_seconds=t1 - t0))
     scan = _Scan(fb, condition_tree(fb.pieces))
     checks = [fa.cover_check("a"), fb.cover_check("b")]
     method = "condition tree of b, exact overlaps (oracle: hint, syntactic, LRA, nlsat)"
@@ -188,6 +198,20 @@ def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, b
         checks.append(Check.passed("equal on every overlap", method, detail))
     checks.append(_points_check(claim, checks, fa, fb, points, seed))
     return Proof(claim, tuple(checks), complete=fa.complete and fb.complete, stats=stats)
+
+
+def _simplification_proof(a: Any, b: Any, claim: str) -> Proof | None:
+    """When one side is the other's :meth:`~symattn.spline.Spline.simplify`: the proof from its record
+    (:mod:`symattn.proofs.simplified`), or None when the record does not describe it."""
+    from .simplified import is_simplification, prove_simplification
+
+    for original, simple in ((a, b), (b, a)):
+        if is_simplification(original, simple):
+            try:
+                return prove_simplification(original, simple, claim)
+            except ValueError:
+                return None
+    return None
 
 
 def _refute(claim: str, checks: list, fa: Form, fb: Form, point: dict, name: str, method: str,

@@ -133,3 +133,70 @@ def test_adjacent_parts_merge_exactly_and_the_result_is_the_same_set_off_walls()
         before = any(check_conditions(p, point) is None for p in parts)
         after = any(check_conditions(p, point) is None for p in merged)
         assert before == after
+
+
+def _causal():
+    s = symattn.compile(MaskedAttention([[1]], [[1]], [[1]]), n=3)
+    return s, s.simplify()
+
+
+def test_a_tampered_simplification_is_not_proved_from_its_record():
+    """The record is re-checked, not trusted: a row widened to everywhere, or a drop whose system does not
+    match the conditions kept, makes prove_simplification refuse."""
+    from dataclasses import replace
+
+    from symattn.proofs.simplified import prove_simplification
+
+    s, t = _causal()
+    assert prove_simplification(s, t).proved
+    rows = t.simplified.entries[1, 0]
+    wide = replace(rows[0], where=((),))
+    entries = dict(t.simplified.entries)
+    entries[1, 0] = (wide,) + rows[1:]
+    with pytest.raises(ValueError, match="no proof that a part misses"):
+        prove_simplification(s, replace(t, simplified=replace(t.simplified, entries=entries)))
+    k = next(k for k, d in enumerate(t.simplified.dropped) if d)
+    record = t.simplified.dropped[k][0]
+    bad = replace(record, conditions=record.conditions[:1])
+    dropped = tuple((bad,) + d[1:] if i == k else d for i, d in enumerate(t.simplified.dropped))
+    with pytest.raises(ValueError, match="does not match"):
+        prove_simplification(s, replace(t, simplified=replace(t.simplified, dropped=dropped)))
+
+
+def test_printed_polynomials_expand_back_to_the_computed_ones():
+    """Named walls and factored forms are rewritings: at random, every printed form expands to its polynomial."""
+    from symattn.export.subexpressions import Naming
+
+    rng = random.Random(11)
+    p, q, r, u = sympy.symbols("p q r u")
+    ring = polynomial_ring((p, q, r, u))
+    P, Q, Rr, U = ring.gens
+    walls = [P * U - Q * Rr, P * Rr + Q * U]
+    naming = Naming.of([walls[0], walls[0] * P, walls[1], walls[1] * (Q - 1)])
+    assert [g for _, g in naming.definitions] == walls
+    for _ in range(30):
+        g = ring.zero
+        for w in walls:
+            g += w * sum((rng.randint(-3, 3) * v for v in ring.gens), ring.zero)
+        g += sum((rng.randint(-3, 3) * v for v in ring.gens), ring(rng.randint(-2, 2)))
+        if not g:
+            continue
+        printed = naming.expr(g)
+        assert sympy.expand(naming.expand(printed) - g.as_expr()) == 0
+        assert sympy.count_ops(printed) <= sympy.count_ops(g.as_expr())
+
+
+def test_the_union_of_a_row_is_shown_to_meet_no_other_piece():
+    """Causal attention, n=3, entry (2, 0): each row's region contains its piece and every other piece
+    clashes with it or has a recorded empty overlap (checked here directly, by exact sampling)."""
+    s, t = _causal()
+    rng = random.Random(5)
+    for _ in range(200):
+        point = {v: sympy.Rational(rng.randint(-30, 30), rng.randint(1, 7)) for v in s.variables}
+        if any(v == 0 for v in point.values()):
+            continue
+        for (i, j), rows in t.simplified.entries.items():
+            inside = [row for row in rows if row.where is None
+                      or any(all(sg * g.as_expr().xreplace(point) > 0 for g, sg in part) for part in row.where)]
+            assert len(inside) == 1
+            assert any(s.pieces[k].region.contains(point) for k in inside[0].pieces)

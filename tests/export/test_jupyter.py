@@ -38,3 +38,15 @@ def test_a_large_spline_renders_as_a_short_summary():
     data, _ = formatter.format(big)
     assert "text/html" in data
     assert SMALL._repr_html_() is None
+
+
+def test_a_simplified_large_spline_renders_as_its_cases():
+    """196 pieces, but few rows once simplified: Jupyter shows the LaTeX cases, not the summary."""
+    import symattn
+    from symattn.models import default_model
+
+    spline = symattn.compile(default_model(), n=2)
+    assert spline._repr_html_() is not None
+    simple = spline.simplify()
+    assert simple._repr_html_() is None
+    assert r"\begin{cases}" in simple._repr_latex_()

@@ -88,3 +88,14 @@ def test_encoder_module_document_without_realize(tmp_path):
     block = EncoderBlock(Attention([[1, 0], [0, 1]], [[1, 0], [0, -1]], [[1, 0], [0, 1]]),
                          FeedForward([[1] * 12, [0] * 12], None, [[1, 0]] * 12, None))
     pdflatex(export_latex(Encoder([block, block]), tmp_path / "encoder-weights.tex"))
+
+
+def test_simplified_default_model_document(tmp_path):
+    """The paper-ready description: every entry's cases, named walls defined once, compiles."""
+    from symattn.models import default_model
+
+    spline = symattn.compile(default_model(), n=2)
+    tex = export_latex(spline, tmp_path / "simplified.tex", simplify=True)
+    text = tex.read_text()
+    assert "simplified" in text and text.count("\\begin{cases}") == spline.shape[0] * spline.shape[1]
+    pdflatex(tex)
