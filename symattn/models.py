@@ -48,9 +48,13 @@ def default_model() -> EncoderBlock:
     """One encoder block with random integer weights in [−2, 2]: ``random_encoder_block(12, hidden=3)``.
 
     ``Y = X + σ(X Q Kᵀ Xᵀ) X V``, ``out = Y + σ(Y W1 + 1 b1ᵀ) W2``, with p = 2
-    features and 3 hidden units.  The weights are drawn, not picked: Q Kᵀ
-    happens to have rank one, as small integer weights often do, so every
-    attention score is a product of two linear forms.
+    features and 3 hidden units.  The weights are drawn, not picked, and
+    show what small integer weights often do: Q Kᵀ = −(1, 2)ᵀ(1, 2) has rank
+    one and is negative semidefinite, so with ``u_i = x_{i,0} + 2 x_{i,1}``
+    the scores are ``S_ij = −u_i u_j``: a token never attends to itself
+    (``S_ii = −u_i² ≤ 0``), and the two tokens attend to each other exactly
+    where ``u_0 u_1 < 0``.  Every score is a product of linear forms, which
+    the oracle's factoring layer turns into linear sign cases.
 
     >>> m = default_model()
     >>> m.attention.Q.tolist(), m.attention.K.tolist(), (m.attention.Q * m.attention.K.T).rank()

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..semialg.poly import PolyElement, is_nonnegative, is_positive, normalize_condition
+from ..semialg.factoring import factor_condition
+from ..semialg.poly import PolyElement, normalize_condition
 from ..semialg.region import Condition
 
 __all__ = ["show", "simplify_condition"]
@@ -44,38 +45,21 @@ def simplify_condition(g: PolyElement, s: int) -> tuple[Condition | None, tuple[
     >>> simplify_condition(-(X**3 + X), 1)[0]
     (x, -1)
     """
-    const, factors = g.factor_list()
-    sign = s * (1 if const > 0 else -1)
-    kept: list[PolyElement] = []
-    notes: list[str] = []
-    for f, e in sorted(factors, key=lambda fe: str(fe[0])):
-        if e % 2 == 0:
-            notes.append(f"{show(g, s)}: the factor ({f.as_expr()})^{e} is dropped, "
-                         f"positive off the null set {f.as_expr()} = 0")
-        elif is_positive(f):
-            notes.append(f"{show(g, s)}: the factor {f.as_expr()} is dropped, positive everywhere")
-        elif is_positive(-f):
-            sign = -sign
-            notes.append(f"{show(g, s)}: the factor {f.as_expr()} is dropped, negative everywhere")
-        elif is_nonnegative(f):
-            notes.append(f"{show(g, s)}: the factor {f.as_expr()} is dropped, positive off the null set "
-                         f"{f.as_expr()} = 0")
-        elif is_nonnegative(-f):
-            sign = -sign
-            notes.append(f"{show(g, s)}: the factor {f.as_expr()} is dropped, negative off the null set "
-                         f"{f.as_expr()} = 0")
-        else:
-            kept.append(f)
-    if not kept and sign < 0:
+    factored = factor_condition(g, s)
+    notes = []
+    for f, e, why in factored.dropped:
+        power = f"({f.as_expr()})^{e}" if e > 1 else str(f.as_expr())
+        notes.append(f"{show(g, s)}: the factor {power} is dropped, {why}")
+    if not factored.factors and factored.sign < 0:
         raise ValueError(f"{show(g, s)} holds nowhere: it cannot be a condition of a witnessed region")
-    if not kept:
-        zeros = [f for f, e in sorted(factors, key=lambda fe: str(fe[0])) if not (is_positive(f) or is_positive(-f))]
+    if not factored.factors:
+        zeros = [f for f, _, why in factored.dropped if "null set" in why]
         where = " = 0 or ".join(str(f.as_expr()) for f in zeros) + " = 0" if zeros else "the empty set"
         return None, (f"{show(g, s)} dropped: it fails only on the null set {where}",)
-    product = kept[0]
-    for f in kept[1:]:
+    product = factored.factors[0]
+    for f in factored.factors[1:]:
         product = product * f
-    h, t = normalize_condition(product, sign)
+    h, t = normalize_condition(product, factored.sign)
     if (h, t) == normalize_condition(g, s) and len(notes) == 0:
         return (g, s), ()
     return (h, t), tuple(notes)
