@@ -403,7 +403,7 @@ class Spline(Printable):
 
     def restrict(self, substitution: Mapping[sympy.Symbol, Any] | None = None, *,
                  origin: Mapping | None = None, directions: Sequence[Mapping] = (),
-                 budget=None, progress: bool | None = False) -> "Spline":
+                 budget=None, progress: bool | None = False, **options) -> "Spline":
         """The spline on an affine subspace, with its regions decided anew.
 
         ``restrict({x: 1, a: 2})`` fixes some variables or parameters to
@@ -411,10 +411,12 @@ class Spline(Printable):
         mapping from variable to rational) gives the spline of
         ``t ↦ P + t0·D1 + t1·D2`` in the new variables ``t[0], t[1]``.
         A restriction of a restriction composes the two substitutions
-        (:mod:`symattn.compiler.restrict`).
+        (:mod:`symattn.compiler.restrict`).  ``options`` go to the compile
+        (``workers=``, ``executor=``: the regions decided on a process pool or cluster).
         """
         from .compiler.restrict import restrict
-        return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress)
+        return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress,
+                        **options)
 
     def simplify(self, budget: float | None = 60.0) -> "Spline":
         """An equivalent spline with factored, minimal conditions and per-entry rows (:mod:`symattn.compiler.simplify`)."""

@@ -113,6 +113,7 @@ class _Open:
     prefix: Prefix
     conditions: tuple[Condition, ...]
     tries: int = 0
+    parent: int | None = None      # the task whose frontier it came from
 
 
 class _Merged:
@@ -123,11 +124,16 @@ class _Merged:
         self.result = SplitResult()
         self.oracle: dict[str, int] = {}
         self.durations: list[float] = []
+        self.log: list[tuple[int, list[int], float, int]] = []
         self.pids: set[int] = set()
         self.exhausted = False
 
-    def add(self, raw: Mapping[str, Any]) -> list[_Open]:
+    def add(self, raw: Mapping[str, Any], task: int, items: Sequence[_Open]) -> list[_Open]:
+        """Merge a task's result; returns its frontier.  The task log (id, parent tasks, seconds of work,
+        pieces) is what :mod:`benchmarks.scaling` schedules on simulated workers."""
         pieces, pruned, undecided, frontier = decode_result(self.ring, raw)
+        parents = sorted({o.parent for o in items if o.parent is not None})
+        self.log.append((task, parents, sum(raw["seconds"]), len(pieces)))
         self.result.pieces.extend(pieces)
         self.result.pruned.extend(r for r, _ in pruned)
         self.result.undecided.extend(r for r, _ in undecided)
@@ -138,16 +144,17 @@ class _Merged:
         self.durations.extend(raw["seconds"])
         self.pids.add(raw["pid"])
         self.exhausted |= raw["exhausted"]
-        return [_Open(p, c) for p, c in frontier]
+        return [_Open(p, c, parent=task) for p, c in frontier]
 
 
 def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbol, Any], *, samples: int,
              seed: int, passes: Sequence[Mapping[str, Any]], budget: Budget, workers: int | None = None,
              checkpoint: str | os.PathLike | None = None, progress: bool | None = None,
-             slice_seconds: float = SLICE, run: Callable = run_task) -> SplitResult:
+             slice_seconds: float | None = None, run: Callable = run_task) -> SplitResult:
     """The case split of ``graph`` by tasks on ``executor`` (or a pool of ``workers`` processes made
     here, and shut down at the end); see the module docstring.  ``run`` is the task function
-    (:func:`~symattn.compiler.tasks.run_task`; a stand-in that fails on purpose tests the retries)."""
+    (:func:`~symattn.compiler.tasks.run_task`; a stand-in that fails on purpose tests the retries).
+    ``slice_seconds`` defaults to :data:`SLICE`."""
     ring = spline_frame(graph, substitution)[2]
     job = job_data(graph, substitution, samples=samples, seed=seed, passes=passes)
     key = job_key(job)
@@ -159,6 +166,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
         merged.result.pieces.extend(pieces)
         merged.result.pruned.extend(pruned)
         open_.extend(_Open(p, c) for p, c in saved.reopened)
+        merged.result.stats["resumed"] = dict(pieces=len(pieces), emptiness=len(pruned), reopened=len(saved.reopened))
     else:
         open_.append(_Open(Prefix(), ()))
     own = workers is not None
@@ -167,9 +175,9 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
     bar = _Progress(progress)
     start = time.monotonic()
     deadline = None if budget.seconds is None else start + budget.seconds
-    running: dict[Future, tuple[dict, list[_Open]]] = {}
+    running: dict[Future, tuple[dict, list[_Open], int]] = {}
     interrupted = stopped = False
-    tasks = 0
+    tasks = sent = lost = 0
 
     def left() -> Budget:
         seconds = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -180,17 +188,24 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
         b = left()
         return (b.seconds is not None and b.seconds <= 0) or b.regions == 0 or merged.exhausted
 
-    def submit(items: list[_Open]) -> None:
-        nonlocal tasks
-        fanning = len(open_) + len(running) < capacity
-        task = task_data(key, [o.prefix for o in items], seconds=FIRST_SLICE if fanning else slice_seconds,
-                         budget=left())
+    def submit(items: list[_Open], task: dict | None = None, tid: int | None = None,
+               with_job: bool = False) -> None:
+        nonlocal tasks, pool, own
+        if task is None:
+            fanning = len(open_) + len(running) < capacity
+            task = task_data(key, [o.prefix for o in items], budget=left(),
+                             seconds=FIRST_SLICE if fanning else SLICE if slice_seconds is None else slice_seconds)
+            tid, tasks = tasks, tasks + 1
         try:
-            running[pool.submit(run, task, None)] = (task, items)
+            try:
+                future = pool.submit(run, task, job if with_job else None)
+            except BrokenExecutor:          # a pool broken by a dead process: a fresh one of the same size
+                pool, own = _replace(pool, own, capacity), True
+                future = pool.submit(run, task, job if with_job else None)
         except BaseException:               # Ctrl-C inside an in-process task: its prefixes stay open
             open_.extendleft(reversed(items))
             raise
-        tasks += 1
+        running[future] = (task, items, tid)
 
     try:
         while open_ or running:
@@ -202,37 +217,40 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
                 submit([open_.popleft() for _ in range(min(size, len(open_)))])
             done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
-                task, items = running.pop(future)
+                task, items, tid = running.pop(future)
                 try:
                     raw = future.result()
                 except BaseException as error:                  # noqa: BLE001 - sorted out just below
                     if not _lost_worker(error):
                         raise
-                    if isinstance(error, BrokenExecutor):       # a dead process breaks a standard pool
-                        pool = _replace(pool, own, capacity)
-                        own = True
+                    lost += 1
                     _retry(items, open_, merged, str(error) or type(error).__name__)
                     continue
                 if "missing" in raw:                            # a worker without the job: send it along
-                    running[pool.submit(run, task, job)] = (task, items)
+                    sent += 1
+                    submit(items, task, tid, with_job=True)
                     continue
-                open_.extend(merged.add(raw))
+                open_.extend([items[k] for k in raw["untouched"]] + merged.add(raw, tid, items))
             if saved is not None:
-                saved.write([o.prefix for o in open_] + [o.prefix for _, items in running.values() for o in items])
+                saved.write([o.prefix for o in open_] + [o.prefix for _, items, _ in running.values() for o in items])
             bar.update(len(merged.result.pieces), len(open_) + len(running), time.monotonic() - start)
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        for future, (_, items) in list(running.items()):
+        for future, (_, items, _) in list(running.items()):
             if interrupted or future.cancel():
                 open_.extendleft(items)
                 running.pop(future)
         for future in list(running):                            # out of budget: they stop at it themselves
-            task, items = running.pop(future)
+            task, items, tid = running.pop(future)
             try:
-                open_.extend(merged.add(future.result()))
+                raw = future.result()
             except BaseException:                               # noqa: BLE001 - lost at the very end
+                raw = {"missing": None}
+            if "missing" in raw:
                 open_.extendleft(items)
+            else:
+                open_.extend([items[k] for k in raw["untouched"]] + merged.add(raw, tid, items))
         if own:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
     reason = "interrupted" if interrupted else "budget exhausted"
@@ -247,8 +265,8 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
         saved.write([o.prefix for o in open_], force=True)
     bar.update(len(result.pieces), len(result.undecided), time.monotonic() - start, final=bar.shown)
     result.stats.update(seconds=time.monotonic() - start, exhausted=stopped or merged.exhausted or bool(open_),
-                        interrupted=interrupted, oracle=merged.oracle, tasks=tasks, task_seconds=merged.durations,
-                        workers=len(merged.pids), shipped_bytes=len(json.dumps(job)),
+                        interrupted=interrupted, oracle=merged.oracle, tasks=tasks, task_seconds=merged.durations, task_log=merged.log,
+                        workers=len(merged.pids), job_sent=sent, job_bytes=len(json.dumps(job)), lost=lost,
                         frontier=[o.prefix.to_data() for o in open_])
     return result
 

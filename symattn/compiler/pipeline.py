@@ -142,7 +142,8 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
 
 
 def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,
-            progress: bool | None = None, **options):
+            progress: bool | None = None, *, executor: Executor | None = None, workers: int | None = None,
+            checkpoint: str | os.PathLike | None = None, **options):
     """The exact spline of a ReLU model (see :class:`~symattn.spline.Spline`).
 
     ``budget`` is seconds or a :class:`Budget` (seconds and/or regions);
@@ -150,12 +151,20 @@ def compile(model, n: int | None = None, m: int | None = None, budget: Budget | 
     ``progress`` shows a status line (default: only in a terminal or notebook).
     A model too large for the memory limit raises
     :class:`~symattn.errors.ResourceError` saying which token counts fit.
+    ``workers=k`` runs the case split on k local processes, ``executor=`` on
+    any :class:`concurrent.futures.Executor` (a Dask cluster:
+    ``distributed.Client(...).get_executor()``); the spline is the same.
+    ``checkpoint=PATH`` keeps the state in a file, so that a compile stopped
+    by its budget or Ctrl-C resumes there (:mod:`symattn.compiler.parallel`).
 
     >>> from symattn.nn import Attention
     >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)   # scores x_i x_j: one wall x_0 x_1 = 0
     >>> len(s), s.complete, s.degree
     (2, True, 3)
+    >>> compile(Attention([[1]], [[1]], [[1]]), n=2, workers=2).pieces == s.pieces
+    True
     """
+    options.update(executor=executor, workers=workers, checkpoint=checkpoint)
     if isinstance(model, ExpressionGraph):
         return compile_graph(model, budget=budget, progress=progress, **options)
     graph = trace(model, n=n, m=m)

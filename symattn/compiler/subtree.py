@@ -97,7 +97,8 @@ class Prefix:
 
 
 class SubtreeSplitter(CaseSplitter):
-    """The case split of the subtree at ``prefix``, stopping after ``slice_seconds`` (None: never).
+    """The case split of the subtree at ``prefix``, stopping after ``slice_seconds`` (None: never)
+    of work below it.
 
     ``frontier`` lists ``(prefix, conditions)`` of what the slice or the
     budget left open; ``asked`` maps the conditions of every branch sent to
@@ -112,16 +113,21 @@ class SubtreeSplitter(CaseSplitter):
         self.frontier: list[tuple[Prefix, tuple[Condition, ...]]] = []
         self.asked: dict[tuple[Condition, ...], Prefix] = {}
         self.slice_end: float | None = None
+        self._first_step = True
 
-    def run(self, graph, inputs) -> SplitResult:
+    def _begin_slice(self) -> None:
+        """The slice runs from the end of the replay, and its first step (a branch tried or a
+        question asked) is always taken: every task makes progress, however short its slice.
+        A slice of 0 is the replay alone (the frontier is then the prefix itself)."""
         if self.slice_seconds is not None:
             self.slice_end = time.monotonic() + self.slice_seconds
-        return super().run(graph, inputs)
+        self._first_step = self.slice_seconds != 0
 
     # -- the hooks of the walk ----------------------------------------------
     def _out_of_budget(self) -> bool:
         # the slice stops new work only: a question under way keeps the compile's deadline
-        if self.slice_end is not None and time.monotonic() > self.slice_end:
+        first, self._first_step = self._first_step, False
+        if not first and self.slice_end is not None and time.monotonic() > self.slice_end:
             return True
         return super()._out_of_budget()
 
@@ -147,6 +153,7 @@ class SubtreeSplitter(CaseSplitter):
         """Start at the prefix: follow its signs from the root, then explore the subtree below."""
         signs = self.prefix.signs
         if not signs:
+            self._begin_slice()
             return super()._walk(k, env, st)
         task = self._advance(k, env, st)
         witness: np.ndarray | None = None
@@ -168,6 +175,7 @@ class SubtreeSplitter(CaseSplitter):
                                  f"got {signs[len(done)]}")
             conditions = at.st.conditions + ((branch.h, branch.sh),)
             if len(done) + 1 == len(signs):
+                self._begin_slice()
                 if self.prefix.tried:
                     self._defer(branch, conditions, self.prefix.stage)
                 else:

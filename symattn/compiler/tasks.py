@@ -12,11 +12,12 @@ small integers, never pickled symattn objects:
   does not know it answers ``{"missing": key}``; the task is then sent once
   more with the job attached;
 * a **task** (:func:`task_data`) is a list of prefixes
-  (:class:`~symattn.compiler.subtree.Prefix`), a time slice, and what is
-  left of the compile's budget;
+  (:class:`~symattn.compiler.subtree.Prefix`), a time slice for them all,
+  and what is left of the compile's budget;
 * a **result** (:func:`run_task`) lists the pieces (pattern, witness,
   conditions), the sign systems proven empty or left undecided (each with
-  its prefix), and the frontier of prefixes the slice left open.
+  its prefix), the frontier of prefixes the slice left open, and the
+  positions of the task's prefixes it did not reach (``untouched``).
   Polynomials are written once per result, in a table of exact terms.
 
 >>> from symattn.nn import Attention
@@ -159,14 +160,18 @@ def run_task(task: Mapping[str, Any], job: Mapping[str, Any] | None = None) -> d
     start = time.monotonic()
     deadline = None if budget.seconds is None else start + budget.seconds
     table = PolyTable()
+    slice_end = None if task["slice"] is None else start + task["slice"]
     out: dict[str, Any] = {"pieces": [], "pruned": [], "undecided": [], "frontier": [], "seconds": [],
-                           "oracle": {}, "exhausted": False, "pid": os.getpid()}
-    for data in task["prefixes"]:
-        prefix = Prefix.from_data(data)
+                           "untouched": [], "oracle": {}, "exhausted": False, "pid": os.getpid()}
+    for k, data in enumerate(task["prefixes"]):
         t0 = time.monotonic()
+        if slice_end is not None and t0 > slice_end:     # the task's slice is spent: the rest go back as they are
+            out["untouched"] = list(range(k, len(task["prefixes"])))
+            break
+        prefix = Prefix.from_data(data)
         left = None if deadline is None else max(0.0, deadline - t0)
-        split = ctx.explore(prefix, task["slice"], Budget(seconds=left, regions=budget.regions,
-                                                          memory=budget.memory))
+        split = ctx.explore(prefix, None if slice_end is None else slice_end - t0,
+                            Budget(seconds=left, regions=budget.regions, memory=budget.memory))
         res = split.result
         for leaf in res.pieces:
             out["pieces"].append([list(leaf.pattern), [str(v) for v in leaf.region.witness.values()],
