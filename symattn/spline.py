@@ -430,13 +430,14 @@ class Spline(Printable):
         return spline_to_json(self, path)
 
     @classmethod
-    def from_json(cls, source, verify: bool = False, budget=None) -> "Spline":
+    def from_json(cls, source, verify: bool = False, budget=None, **scale) -> "Spline":
         """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`).
 
-        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``).
+        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``;
+        on a process pool or cluster with ``workers=`` or ``executor=``).
         """
         from .export.spline_file import spline_from_json
-        return spline_from_json(source, verify=verify, budget=budget)
+        return spline_from_json(source, verify=verify, budget=budget, **scale)
 
     def _repr_html_(self) -> str | None:
         """Jupyter: a short summary of a large spline; None (so LaTeX) for a small one (:mod:`symattn.export.html`)."""

@@ -316,11 +316,11 @@ class CaseSplitter(PolyRules):
 
     def _try_branch(self, branch: "_Branch", stack: list) -> None:
         """One side ``h·sh > 0`` of a split: out of budget, deferred to the oracles, or entered."""
-        task, h, t, sh = branch.task, branch.h, branch.t, branch.sh
+        task, h, sh = branch.task, branch.h, branch.sh
         st = task.st
         conditions = st.conditions + ((h, sh),)
         if self._out_of_budget():
-            self._unexplored(branch, conditions, 0, "not explored: budget exhausted")
+            self._unexplored(branch, conditions, None, "not explored: budget exhausted")
             return
         sub = self._branch_points(conditions, st, branch.signs == sh)
         if sub is _DEFER:
@@ -340,9 +340,10 @@ class CaseSplitter(PolyRules):
         """Queue a branch no pool point lies in for the oracle ``stage``."""
         self.queues[stage].append((conditions, branch.task.st, _Deferred(self, branch, conditions)))
 
-    def _unexplored(self, branch: "_Branch", conditions: tuple[Condition, ...], stage: int, reason: str) -> None:
-        """A branch the budget leaves unasked (before oracle ``stage``): recorded as undecided.
-        A subclass that resumes the walk later keeps ``branch`` instead."""
+    def _unexplored(self, branch: "_Branch", conditions: tuple[Condition, ...], stage: int | None,
+                    reason: str) -> None:
+        """A branch the budget leaves untried (``stage`` None) or unasked by oracle ``stage``: recorded
+        as undecided.  A subclass that resumes the walk later keeps ``branch`` instead."""
         self.result.undecided.append(UndecidedCase(conditions, reason))
 
     def _explore(self, task: "_Entry") -> None:

@@ -42,7 +42,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import sympy
 
@@ -57,7 +57,7 @@ from .tasks import decode_result, job_data, job_key, run_task, task_data
 __all__ = ["split_on", "local_pool", "check_executor", "InProcessExecutor", "SLICE", "FIRST_SLICE", "MAX_TRIES"]
 
 #: seconds of new work per task once every worker has some; the first tasks get FIRST_SLICE
-SLICE = 2.0
+SLICE = 5.0
 FIRST_SLICE = 0.25
 #: the most prefixes one task takes (short ones are batched, so that a task is worth shipping)
 MAX_BATCH = 32
@@ -116,6 +116,42 @@ class _Open:
     parent: int | None = None      # the task whose frontier it came from
 
 
+class _Queue:
+    """The open prefixes, cheapest first, as the serial walk takes them: every branch not yet tried
+    (the walk, which the sample pool witnesses) before any question, and the questions of oracle
+    pass k before those of pass k + 1; first in, first out within each."""
+
+    def __init__(self) -> None:
+        self.ranks: dict[int, deque[_Open]] = {}
+
+    @staticmethod
+    def _rank(o: _Open) -> int:
+        return -1 if o.prefix.stage is None else o.prefix.stage
+
+    def extend(self, items: Iterable[_Open]) -> None:
+        for o in items:
+            self.ranks.setdefault(self._rank(o), deque()).append(o)
+
+    def extendleft(self, items: Iterable[_Open]) -> None:
+        for o in reversed(list(items)):
+            self.ranks.setdefault(self._rank(o), deque()).appendleft(o)
+
+    def cheapest(self) -> int:
+        return min(r for r, q in self.ranks.items() if q)
+
+    def take(self, size: int) -> list[_Open]:
+        """Up to ``size`` prefixes of the cheapest rank (one task gets one kind of work)."""
+        q = self.ranks[self.cheapest()]
+        return [q.popleft() for _ in range(min(size, len(q)))]
+
+    def __len__(self) -> int:
+        return sum(len(q) for q in self.ranks.values())
+
+    def __iter__(self):
+        for rank in sorted(self.ranks):
+            yield from self.ranks[rank]
+
+
 class _Merged:
     """The results that came back, decoded into the ring of the driver."""
 
@@ -160,7 +196,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
     key = job_key(job)
     saved = Checkpoint(checkpoint, key, job) if checkpoint is not None else None
     merged = _Merged(ring, saved)
-    open_: deque[_Open] = deque()
+    open_ = _Queue()
     if saved is not None and saved.exists():
         pieces, pruned = saved.load()
         merged.result.pieces.extend(pieces)
@@ -168,7 +204,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
         open_.extend(_Open(p, c) for p, c in saved.reopened)
         merged.result.stats["resumed"] = dict(pieces=len(pieces), emptiness=len(pruned), reopened=len(saved.reopened))
     else:
-        open_.append(_Open(Prefix(), ()))
+        open_.extend([_Open(Prefix(), ())])
     own = workers is not None
     pool = local_pool(workers) if own else executor or InProcessExecutor()
     capacity = _capacity(pool)
@@ -193,7 +229,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
         nonlocal tasks, pool, own
         if task is None:
             fanning = len(open_) + len(running) < capacity
-            task = task_data(key, [o.prefix for o in items], budget=left(),
+            task = task_data(key, [o.prefix for o in items], budget=left(), walk=not items[0].prefix.tried,
                              seconds=FIRST_SLICE if fanning else SLICE if slice_seconds is None else slice_seconds)
             tid, tasks = tasks, tasks + 1
         try:
@@ -203,7 +239,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
                 pool, own = _replace(pool, own, capacity), True
                 future = pool.submit(run, task, job if with_job else None)
         except BaseException:               # Ctrl-C inside an in-process task: its prefixes stay open
-            open_.extendleft(reversed(items))
+            open_.extendleft(items)
             raise
         running[future] = (task, items, tid)
 
@@ -212,9 +248,11 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
             if out_of_budget():
                 stopped = True
                 break
-            while open_ and len(running) < 2 * capacity:
+            # no question while the walk may still grow: the serial order, cheapest first
+            while open_ and len(running) < 2 * capacity and open_.cheapest() <= min(
+                    (_Queue._rank(o) for _, items, _ in running.values() for o in items[:1]), default=99):
                 size = max(1, min(MAX_BATCH, math.ceil(len(open_) / (2 * capacity))))
-                submit([open_.popleft() for _ in range(min(size, len(open_)))])
+                submit(open_.take(size))
             done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
                 task, items, tid = running.pop(future)
@@ -294,12 +332,12 @@ def _replace(pool: Executor, own: bool, capacity: int) -> Executor:
     return local_pool(capacity)
 
 
-def _retry(items: list[_Open], open_: deque, merged: _Merged, why: str) -> None:
+def _retry(items: list[_Open], open_: _Queue, merged: _Merged, why: str) -> None:
     """Queue the prefixes of a lost task again, or record them undecided after :data:`MAX_TRIES`."""
     for o in items:
         o.tries += 1
         if o.tries < MAX_TRIES:
-            open_.appendleft(o)
+            open_.extendleft([o])
         else:
             merged.result.undecided.append(UndecidedCase(o.conditions, f"not explored: its worker was lost "
                                                                        f"{o.tries} times ({why})"))

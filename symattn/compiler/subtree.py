@@ -41,13 +41,18 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..errors import InputError
+from ..graph import nodes as N
 from ..semialg.oracle import Oracle
 from ..semialg.pool import SamplePool
 from ..semialg.poly import PolyRing
 from ..semialg.region import Condition, Witness
 from .casesplit import Budget, CaseSplitter, SplitResult, _Branch, _Entry
 
-__all__ = ["Prefix", "SubtreeSplitter"]
+__all__ = ["Prefix", "SubtreeSplitter", "SMALL_DEPTH"]
+
+#: a branch within this many ReLU entries of the last one is finished by the task that reached it,
+#: after its slice: at most 2^SMALL_DEPTH regions, cheaper than the replay another task would need
+SMALL_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ class Prefix:
 
 class SubtreeSplitter(CaseSplitter):
     """The case split of the subtree at ``prefix``, stopping after ``slice_seconds`` (None: never)
-    of work below it.
+    of work below it; with ``walk_only`` it asks no oracle (its questions join the frontier), as the
+    serial walk explores every branch the pool witnesses before it asks any question.
 
     ``frontier`` lists ``(prefix, conditions)`` of what the slice or the
     budget left open; ``asked`` maps the conditions of every branch sent to
@@ -107,9 +113,12 @@ class SubtreeSplitter(CaseSplitter):
 
     def __init__(self, ring: PolyRing, oracles: Sequence[Oracle], pool: SamplePool,
                  budget: Budget | None = None, params: Mapping | None = None, *,
-                 prefix: Prefix = Prefix(), slice_seconds: float | None = None) -> None:
+                 prefix: Prefix = Prefix(), slice_seconds: float | None = None, walk_only: bool = False) -> None:
         super().__init__(ring, oracles, pool, budget, progress=False, params=params)
-        self.prefix, self.slice_seconds = prefix, slice_seconds
+        self.prefix, self.slice_seconds, self.walk_only = prefix, slice_seconds, walk_only
+        self._walked = False
+        self._depth = -1              # the position of the branch being tried, while it is
+        self.entries = 0
         self.frontier: list[tuple[Prefix, tuple[Condition, ...]]] = []
         self.asked: dict[tuple[Condition, ...], Prefix] = {}
         self.slice_end: float | None = None
@@ -127,13 +136,24 @@ class SubtreeSplitter(CaseSplitter):
     def _out_of_budget(self) -> bool:
         # the slice stops new work only: a question under way keeps the compile's deadline
         first, self._first_step = self._first_step, False
-        if not first and self.slice_end is not None and time.monotonic() > self.slice_end:
+        if self.walk_only and self._walked:
+            return True
+        if (not first and self.slice_end is not None and time.monotonic() > self.slice_end
+                and self._depth < self.entries - SMALL_DEPTH):
             return True
         return super()._out_of_budget()
 
-    def _unexplored(self, branch: _Branch, conditions, stage: int, reason: str) -> None:
-        tried = stage > 0 or reason.startswith("not decided")
-        self.frontier.append((self.prefix_of(branch, stage if tried else None), conditions))
+    def _try_branch(self, branch: _Branch, stack: list) -> None:
+        # a branch this close to the last ReLU entry is a small subtree: finishing it here costs
+        # less than replaying it elsewhere
+        self._depth = len(branch.task.st.pattern) + len(branch.task.pat)
+        try:
+            super()._try_branch(branch, stack)
+        finally:
+            self._depth = -1
+
+    def _unexplored(self, branch: _Branch, conditions, stage: int | None, reason: str) -> None:
+        self.frontier.append((self.prefix_of(branch, stage), conditions))
 
     def _defer(self, branch: _Branch, conditions, stage: int) -> None:
         self.asked.setdefault(conditions, self.prefix_of(branch, None))
@@ -151,6 +171,14 @@ class SubtreeSplitter(CaseSplitter):
     # -- the replay ------------------------------------------------------------
     def _walk(self, k: int, env: dict, st) -> None:
         """Start at the prefix: follow its signs from the root, then explore the subtree below."""
+        graph = self.graph
+        self.entries = sum(r * c for r, c in (graph.attrs(v)[N.SHAPE] for v in graph.nodes_with_op(N.RELU)))
+        try:
+            self._replay_and_walk(k, env, st)
+        finally:
+            self._walked = True
+
+    def _replay_and_walk(self, k: int, env: dict, st) -> None:
         signs = self.prefix.signs
         if not signs:
             self._begin_slice()

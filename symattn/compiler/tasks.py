@@ -40,9 +40,11 @@ import hashlib
 import json
 import os
 import time
+from collections import OrderedDict
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
+import numpy as np
 import sympy
 from sympy.polys.domains import QQ
 
@@ -73,11 +75,42 @@ def job_key(job: Mapping[str, Any]) -> str:
 
 
 def task_data(key: str, prefixes: Sequence[Prefix], *, seconds: float | None,
-              budget: Budget | None) -> dict[str, Any]:
-    """A task: explore the subtrees at ``prefixes`` for at most ``seconds`` of new work each."""
+              budget: Budget | None, walk: bool = False) -> dict[str, Any]:
+    """A task: explore the subtrees at ``prefixes`` for at most ``seconds`` of new work in all;
+    ``walk``: only the walk the sample pool witnesses, every question comes back as a prefix."""
     b = budget or Budget()
-    return {"job": key, "prefixes": [p.to_data() for p in prefixes], "slice": seconds,
+    return {"job": key, "prefixes": [p.to_data() for p in prefixes], "slice": seconds, "walk": walk,
             "budget": {"seconds": b.seconds, "regions": b.regions, "memory": b.memory}}
+
+
+class _SignCache(SamplePool):
+    """The job's sample pool, remembering a wall's signs at every point of it once they were asked at a
+    large share of them: each replay starts at the root, where every task asks about the same walls."""
+
+    KEEP = 64
+
+    def __init__(self, pool: SamplePool) -> None:
+        self.ring, self.Z, self.D, self.bound, self.extra = pool.ring, pool.Z, pool.D, pool.bound, pool.extra
+        self._full: OrderedDict[PolyElement, np.ndarray] = OrderedDict()
+
+    def signs(self, g: PolyElement, idx: np.ndarray) -> np.ndarray:
+        n = len(self.Z)
+        full = self._full.get(g)
+        if full is None:
+            if 4 * len(idx) < n:
+                return super().signs(g, idx)
+            full = self._full[g] = super().signs(g, np.arange(n))
+            if len(self._full) > self.KEEP:
+                self._full.popitem(last=False)
+        else:
+            self._full.move_to_end(g)
+        main = idx < n
+        if main.all():
+            return full[idx]
+        out = np.empty(len(idx), dtype=np.int8)
+        out[main] = full[idx[main]]
+        out[~main] = super().signs(g, idx[~main])
+        return out
 
 
 class JobContext:
@@ -88,13 +121,13 @@ class JobContext:
         substitution = {sympy.sympify(k): sympy.sympify(v) for k, v in job["substitution"]}
         self.params = {p: sympy.Rational(substitution[p]) for p in self.graph.parameters if p in substitution}
         _, _, self.ring, self.inputs = spline_frame(self.graph, substitution)
-        self.pool = SamplePool.random(self.ring, job["samples"], seed=job["seed"])
+        self.pool = _SignCache(SamplePool.random(self.ring, job["samples"], seed=job["seed"]))
         self.seed, self.passes = job["seed"], job["passes"]
 
-    def explore(self, prefix: Prefix, seconds: float | None, budget: Budget) -> SubtreeSplitter:
+    def explore(self, prefix: Prefix, seconds: float | None, budget: Budget, walk: bool = False) -> SubtreeSplitter:
         del self.pool.extra[:]              # oracle witnesses of earlier tasks: no state refers to them
         split = SubtreeSplitter(self.ring, oracle_passes(self.ring, self.seed, self.passes), self.pool,
-                                budget, self.params, prefix=prefix, slice_seconds=seconds)
+                                budget, self.params, prefix=prefix, slice_seconds=seconds, walk_only=walk)
         split.run(self.graph, self.inputs)
         return split
 
@@ -171,7 +204,7 @@ def run_task(task: Mapping[str, Any], job: Mapping[str, Any] | None = None) -> d
         prefix = Prefix.from_data(data)
         left = None if deadline is None else max(0.0, deadline - t0)
         split = ctx.explore(prefix, None if slice_end is None else slice_end - t0,
-                            Budget(seconds=left, regions=budget.regions, memory=budget.memory))
+                            Budget(seconds=left, regions=budget.regions, memory=budget.memory), task.get("walk", False))
         res = split.result
         for leaf in res.pieces:
             out["pieces"].append([list(leaf.pattern), [str(v) for v in leaf.region.witness.values()],
@@ -194,16 +227,25 @@ def run_task(task: Mapping[str, Any], job: Mapping[str, Any] | None = None) -> d
     return out
 
 
-def decode_result(ring: PolyRing, result: Mapping[str, Any]):
-    """``(pieces, pruned, undecided, frontier)`` of a result, as objects of ``ring``.
+def _region_checked_by_the_worker(conditions: tuple[Condition, ...], witness: Witness) -> Region:
+    """The :class:`Region` a worker built, and so checked exactly, rebuilt without checking it again:
+    the check costs as much as finding the region, and would make the driver the bottleneck.
+    (A checkpoint file is not a worker: its pieces are re-proved, :mod:`.checkpoint`.)"""
+    region = object.__new__(Region)
+    object.__setattr__(region, "conditions", conditions)
+    object.__setattr__(region, "witness", witness)
+    return region
 
-    Pieces are :class:`LeafPiece` (each witness checked exactly against its
-    conditions by :class:`Region`); records come with their prefix (or None).
+
+def decode_result(ring: PolyRing, result: Mapping[str, Any]):
+    """``(pieces, pruned, undecided, frontier)`` of a result of :func:`run_task`, as objects of ``ring``.
+
+    Pieces are :class:`LeafPiece`; records come with their prefix (or None).
     """
     rows, cache = result["polys"], {}
     cond = lambda data: decode_conditions(ring, rows, cache, data)    # noqa: E731
-    pieces = [LeafPiece(Region(cond(c), Witness.from_fractions(ring, [Fraction(v) for v in w])), tuple(pattern))
-              for pattern, w, c in result["pieces"]]
+    pieces = [LeafPiece(_region_checked_by_the_worker(cond(c), Witness.from_fractions(
+        ring, [Fraction(v) for v in w])), tuple(pattern)) for pattern, w, c in result["pieces"]]
     origin = lambda data: None if data is None else Prefix.from_data(data)   # noqa: E731
     pruned = [(Emptiness(cond(c), reason), origin(p)) for c, reason, p in result["pruned"]]
     undecided = [(UndecidedCase(cond(c), reason), origin(p)) for c, reason, p in result["undecided"]]

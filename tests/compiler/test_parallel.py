@@ -174,3 +174,10 @@ def test_bad_scale_out_arguments_name_the_argument(options, where):
     with pytest.raises(InputError) as info:
         symattn.compile(FeedForward([[1]], None, [[1]], None), n=1, progress=False, **options)
     assert info.value.where == where
+
+
+def test_a_spline_file_is_re_proved_on_the_pool_and_written_with_its_task_stats(pool):
+    spline = compile_case("attn_causal", executor=pool)
+    text = spline.to_json()                          # the task statistics are plain data too
+    proved = symattn.Spline.from_json(text, verify=True, executor=pool)
+    assert proved.completeness == "proved" and proved.stats["reproved"]["tasks"] >= 1
