@@ -6,6 +6,10 @@ plain data) explores a few of them for one time slice.  What a slice leaves
 open comes back as new prefixes and is queued again, so a deep subtree is
 split as often as it needs and no worker idles while one runs.  The first
 tasks get short slices, which fans the root out over the workers quickly.
+Open prefixes are taken cheapest first, as the serial walk takes them:
+every branch the sample pool may witness before any question, and the
+questions of one oracle pass before the next (what a budget leaves open is
+then what the serial compile leaves open).
 
 **The same answer.**  Every question an oracle is asked is seeded from the
 question itself (:mod:`symattn.compiler.seeded`) and every subtree is
