@@ -4,7 +4,9 @@ Each case runs in a fresh process (so peak memory is per case); inside it
 symattn runs first, then the baseline.  ``python -m benchmarks CASE ...``
 runs only the named cases; ``--seconds S`` changes the compile budget.
 The case ``corpus`` runs :mod:`benchmarks.corpus` (every decision procedure
-and the portfolio on the corpus of hard systems) and prints its own table.
+and the portfolio on the corpus of hard systems) and prints its own table;
+the case ``scaling`` runs :mod:`benchmarks.scaling` (1 process, 2 processes
+and a Dask LocalCluster, and simulated scaling) and prints its tables.
 """
 
 from __future__ import annotations
@@ -50,11 +52,12 @@ def _fmt(v, digits=2):
 def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
     ap.add_argument("cases", nargs="*",
-                    default=list(CASES) + ["piece_at", "prove_equal", "degree_bound"] + REALIZE_CASES + ["corpus"])
+                    default=list(CASES) + ["piece_at", "prove_equal", "degree_bound"] + REALIZE_CASES
+                    + ["corpus", "scaling"])
     ap.add_argument("--seconds", type=float, default=None, help="compile budget per case")
     args = ap.parse_args()
-    corpus = "corpus" in args.cases
-    args.cases = [c for c in args.cases if c != "corpus"]
+    corpus, scaling = "corpus" in args.cases, "scaling" in args.cases
+    args.cases = [c for c in args.cases if c not in ("corpus", "scaling")]
     header = ["case", "regions", "complete", "undecided", "seconds", "peak MB",
               "base regions", "base complete", "base s", "ratio", "target", "note"]
     rows = []
@@ -91,6 +94,11 @@ def main() -> int:
         print()
         sys.stdout.flush()
         subprocess.run([sys.executable, "-m", "benchmarks.corpus"], check=False)
+    if scaling:
+        print()
+        sys.stdout.flush()
+        extra = ["--seconds", str(args.seconds)] if args.seconds else []
+        subprocess.run([sys.executable, "-m", "benchmarks.scaling", *extra], check=False)
     return 0
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "ResourceError",
     "RealizeError",
     "CertificateInputError",
+    "CheckpointError",
 ]
 
 
@@ -111,3 +112,8 @@ class CertificateInputError(RealizeError, InputError):
     was wrong with it.  Raised by the polynomial conversions of
     :mod:`symattn.semialg.convert`, the one door user expressions come in by.
     """
+
+
+class CheckpointError(InputError):
+    """A compile's checkpoint file cannot be resumed from: unreadable, of another compile, or a claim
+    in it (a witness, a sign pattern) that does not check.  ``where`` names the file and field."""

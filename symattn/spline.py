@@ -413,7 +413,7 @@ class Spline(Printable):
 
     def restrict(self, substitution: Mapping[sympy.Symbol, Any] | None = None, *,
                  origin: Mapping | None = None, directions: Sequence[Mapping] = (),
-                 budget=None, progress: bool | None = False) -> "Spline":
+                 budget=None, progress: bool | None = False, **options) -> "Spline":
         """The spline on an affine subspace, with its regions decided anew.
 
         ``restrict({x: 1, a: 2})`` fixes some variables or parameters to
@@ -421,10 +421,12 @@ class Spline(Printable):
         mapping from variable to rational) gives the spline of
         ``t ↦ P + t0·D1 + t1·D2`` in the new variables ``t[0], t[1]``.
         A restriction of a restriction composes the two substitutions
-        (:mod:`symattn.compiler.restrict`).
+        (:mod:`symattn.compiler.restrict`).  ``options`` go to the compile
+        (``workers=``, ``executor=``: the regions decided on a process pool or cluster).
         """
         from .compiler.restrict import restrict
-        return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress)
+        return restrict(self, substitution, origin=origin, directions=directions, budget=budget, progress=progress,
+                        **options)
 
     def simplify(self, budget: float | None = 60.0) -> "Spline":
         """An equivalent spline with factored, minimal conditions and per-entry rows (:mod:`symattn.compiler.simplify`)."""
@@ -438,13 +440,14 @@ class Spline(Printable):
         return spline_to_json(self, path)
 
     @classmethod
-    def from_json(cls, source, verify: bool = False, budget=None) -> "Spline":
+    def from_json(cls, source, verify: bool = False, budget=None, **scale) -> "Spline":
         """Read a spline from JSON text or a file, re-checking its witnesses (:mod:`symattn.export.spline_file`).
 
-        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``).
+        A file's ``complete`` is loaded as *claimed*; ``verify=True`` re-proves it (within ``budget``;
+        on a process pool or cluster with ``workers=`` or ``executor=``).
         """
         from .export.spline_file import spline_from_json
-        return spline_from_json(source, verify=verify, budget=budget)
+        return spline_from_json(source, verify=verify, budget=budget, **scale)
 
     def _repr_html_(self) -> str | None:
         """Jupyter: a short summary of a large spline; None (so LaTeX) for a small one (:mod:`symattn.export.html`)."""

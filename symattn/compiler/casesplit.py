@@ -45,7 +45,7 @@ from .limits import MemoryWatch, check_limits, seconds_of
 
 _DEFER = object()  # a branch no pool point lies in: it waits for the oracles
 
-__all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece"]
+__all__ = ["Budget", "CaseSplitter", "SplitResult", "LeafPiece", "branch_order"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,28 @@ class _Branch:
     signs: np.ndarray = field(compare=False)
 
 
+@dataclass(frozen=True)
+class _Deferred:
+    """Enters a deferred ``branch`` once an oracle witnessed it (``found``: the witness's pool index)."""
+
+    splitter: "CaseSplitter"
+    branch: _Branch
+    conditions: tuple
+
+    def __call__(self, found: np.ndarray) -> None:
+        self.splitter._explore(self.splitter._enter(self.branch, self.conditions, found))
+
+
+def branch_order(record) -> tuple[int, ...]:
+    """The sort key of an undecided or pruned sign system: its condition signs, positive first.
+
+    Two branches of the walk share their conditions up to the split where
+    they part, and there they have the same polynomial with opposite signs,
+    so the key orders records by the tree, whichever order they were decided in.
+    """
+    return tuple(-s for _, s in record.conditions)
+
+
 def _in_jupyter() -> bool:
     """A Jupyter kernel is running this code (not merely importable)."""
     if "IPython" not in sys.modules:
@@ -212,6 +234,8 @@ class CaseSplitter(PolyRules):
         self._retry_deferred()
         # timing decides which branches were deferred: sort for a deterministic order
         self.result.pieces.sort(key=lambda leaf: tuple(-s for s in leaf.pattern))
+        for records in (self.result.undecided, self.result.pruned):
+            records.sort(key=branch_order)
         elapsed = time.monotonic() - self.start
         self.progress.update(len(self.result.pieces), len(self.result.undecided), elapsed, final=self.progress.shown)
         oracle_stats: dict[str, int] = {}
@@ -296,24 +320,35 @@ class CaseSplitter(PolyRules):
 
     def _try_branch(self, branch: "_Branch", stack: list) -> None:
         """One side ``h·sh > 0`` of a split: out of budget, deferred to the oracles, or entered."""
-        task, h, t, sh = branch.task, branch.h, branch.t, branch.sh
+        task, h, sh = branch.task, branch.h, branch.sh
         st = task.st
         conditions = st.conditions + ((h, sh),)
         if self._out_of_budget():
-            self.result.undecided.append(UndecidedCase(conditions, "not explored: budget exhausted"))
+            self._unexplored(branch, conditions, None, "not explored: budget exhausted")
             return
-
-        def child(sub) -> _Entry:
-            g = task.entries[task.e]
-            s = sh * t
-            return replace(task, st=_State(conditions, {**st.decided, h: sh}, sub, st.pattern), e=task.e + 1,
-                           out=task.out + (g if s > 0 else self.zero,), pat=task.pat + (s,))
-
         sub = self._branch_points(conditions, st, branch.signs == sh)
         if sub is _DEFER:
-            self.queues[0].append((conditions, st, lambda found: self._explore(child(found))))
+            self._defer(branch, conditions, 0)
         elif sub is not None:           # None: a subclass proved the branch empty
-            stack.append(child(sub))
+            stack.append(self._enter(branch, conditions, sub))
+
+    def _enter(self, branch: "_Branch", conditions: tuple[Condition, ...], sub: np.ndarray) -> "_Entry":
+        """The task that goes on past the split of ``branch``, in the region of ``conditions``
+        whose pool points are ``sub``."""
+        task, h, sh = branch.task, branch.h, branch.sh
+        g, s, st = task.entries[task.e], sh * branch.t, task.st
+        return replace(task, st=_State(conditions, {**st.decided, h: sh}, sub, st.pattern), e=task.e + 1,
+                       out=task.out + (g if s > 0 else self.zero,), pat=task.pat + (s,))
+
+    def _defer(self, branch: "_Branch", conditions: tuple[Condition, ...], stage: int) -> None:
+        """Queue a branch no pool point lies in for the oracle ``stage``."""
+        self.queues[stage].append((conditions, branch.task.st, _Deferred(self, branch, conditions)))
+
+    def _unexplored(self, branch: "_Branch", conditions: tuple[Condition, ...], stage: int | None,
+                    reason: str) -> None:
+        """A branch the budget leaves untried (``stage`` None) or unasked by oracle ``stage``: recorded
+        as undecided.  A subclass that resumes the walk later keeps ``branch`` instead."""
+        self.result.undecided.append(UndecidedCase(conditions, reason))
 
     def _explore(self, task: "_Entry") -> None:
         """Explore one entered branch completely (used when an oracle witnesses a deferred one)."""
@@ -355,7 +390,7 @@ class CaseSplitter(PolyRules):
                 return
             conditions, st, enter = self.queues[stage].popleft()
             if self._out_of_budget():
-                self.result.undecided.append(UndecidedCase(conditions, "not decided: budget exhausted"))
+                self._unexplored(enter.branch, conditions, stage, "not decided: budget exhausted")
                 continue
             hint = self.pool.witness(self.pool.nearest(conditions[-1][0], st.idx))   # next to the new wall
             answer = self.oracles[stage].decide(conditions, hint=hint, deadline=self.deadline)

@@ -5,22 +5,26 @@ Each stage is a named function; this module only strings them together.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Executor
 from typing import Any, Mapping, Sequence
 
 import sympy
 
-from ..errors import NotASplineError, ResourceError
+from ..errors import InputError, NotASplineError, ResourceError
 from ..graph import nodes as N
-from ..graph.graph import ExpressionGraph, input_symbols
+from ..graph.graph import ExpressionGraph
 from ..interpret.matrix_rules import SMOOTH_HINTS, irrational_scale_hint
 from ..nn.trace import trace
 from ..semialg.oracle import Oracle
-from ..semialg.poly import polynomial_ring
 from ..spline import Piece, PieceSource, Spline
 from .casesplit import Budget, CaseSplitter
 from .coverage import GUARD_POINTS, coverage_guard
 from ..semialg.pool import SamplePool
 from .resources import default_samples, estimate_cost, fitting_tokens, plan_pool
+from .frame import spline_frame
+from .seeded import QuestionSeeded, oracle_passes
+from .parallel import check_executor, split_on
 
 __all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "default_oracles", "check_spline_ops", "default_samples", "spline_frame"]
 
@@ -83,39 +87,18 @@ def kept_relu_entries(graph: ExpressionGraph) -> int:
     return total
 
 
-def spline_frame(graph: ExpressionGraph, substitution: Mapping[sympy.Symbol, Any]):
-    """``(variables, parameters, ring, symbolic_inputs)`` of the spline of ``graph`` under ``substitution``.
-
-    Variables are the graph's own that survive the substitution, then the
-    new ones it brings in (sorted by name); fixed parameters drop out.  The
-    inputs are the input matrices as polynomials of that ring.  A spline read
-    from a file is rebuilt in the same frame.
-    """
-    inputs_expr = {name: input_symbols(name, *graph.input_shape(name)).xreplace(substitution)
-                   for name in graph.inputs}
-    new_symbols: set[sympy.Symbol] = set()
-    for mat in inputs_expr.values():
-        new_symbols |= mat.free_symbols
-    variables = tuple(v for v in graph.variables if v in new_symbols) + tuple(
-        sorted(new_symbols - set(graph.variables), key=str))
-    parameters = tuple(p for p in graph.parameters if p not in substitution)
-    # a constant spline still needs a ring: give it a placeholder generator
-    ring = polynomial_ring(variables, parameters) if variables or parameters else polynomial_ring(
-        (sympy.Symbol("_unused", real=True),))
-    inputs = {name: tuple(tuple(ring.from_expr(e) if e.free_symbols else ring.ground_new(e) for e in row)
-                          for row in mat.tolist()) for name, mat in inputs_expr.items()}
-    return variables, parameters, ring, inputs
-
-
-def default_oracles(ring, seed: int = 0) -> list[Oracle]:
-    """One :class:`~symattn.semialg.oracle.Oracle` per pass of :data:`ORACLE_PASSES`."""
-    return [Oracle(ring, seed=seed + k, **options) for k, options in enumerate(ORACLE_PASSES)]
+def default_oracles(ring, seed: int = 0) -> list[QuestionSeeded]:
+    """One oracle per pass of :data:`ORACLE_PASSES`, each asking every question afresh
+    (:class:`~symattn.compiler.seeded.QuestionSeeded`): an answer does not depend on the
+    questions asked before it, so subtrees can be searched in any order, anywhere."""
+    return oracle_passes(ring, seed, ORACLE_PASSES)
 
 
 def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = None,
                   progress: bool | None = None, substitution: Mapping[sympy.Symbol, Any] | None = None,
                   samples: int | None = None, seed: int = 0, oracle: Oracle | Sequence[Oracle] | None = None,
-                  guard: int = GUARD_POINTS):
+                  guard: int = GUARD_POINTS, executor: Executor | None = None, workers: int | None = None,
+                  checkpoint: str | os.PathLike | None = None):
     """Case-split a traced graph into its exact :class:`~symattn.spline.Spline`.
 
     ``substitution`` maps input variables to affine expressions in new
@@ -123,7 +106,16 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     (one, or a list asked in turn) replaces :func:`default_oracles`.  ``guard``
     fresh exact points check a complete result
     (:func:`~symattn.compiler.coverage.coverage_guard`; 0 turns it off).
+    ``executor`` (any :class:`concurrent.futures.Executor`) or ``workers``
+    (a local pool of that many processes) runs the case split by subtrees
+    (:mod:`symattn.compiler.parallel`), with the same result; ``checkpoint``
+    is a file to resume an interrupted compile from (also in process).
     """
+    check_executor(executor, workers)
+    by_tasks = executor is not None or workers is not None or checkpoint is not None
+    if by_tasks and oracle is not None:
+        raise InputError("oracle", "a compile by tasks uses the default oracle passes; an oracle object "
+                                   "cannot be sent to a worker (drop executor=, workers= and checkpoint=)")
     graph.lint()
     check_spline_ops(graph)
     budget = Budget.of(budget)
@@ -133,13 +125,17 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
     samples = plan_pool(estimate_cost(graph, substitution), samples, budget.memory)
     params = {p: sympy.Rational(substitution[p]) for p in graph.parameters if p in substitution}
     variables, parameters, ring, inputs = spline_frame(graph, substitution)
-    pool = SamplePool.random(ring, samples, seed=seed)
-    if oracle is None:
-        oracles = default_oracles(ring, seed)
+    if by_tasks:
+        result = split_on(executor, graph, substitution, samples=samples, seed=seed, passes=ORACLE_PASSES,
+                          budget=budget, workers=workers, checkpoint=checkpoint, progress=progress)
     else:
-        oracles = list(oracle) if isinstance(oracle, (list, tuple)) else [oracle]
-    splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
-    result = splitter.run(graph, inputs)
+        pool = SamplePool.random(ring, samples, seed=seed)
+        if oracle is None:
+            oracles = default_oracles(ring, seed)
+        else:
+            oracles = list(oracle) if isinstance(oracle, (list, tuple)) else [oracle]
+        splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
+        result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)
     spline = Spline(graph=graph, ring=ring, variables=variables, parameters=parameters, pieces=pieces,
@@ -150,7 +146,8 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
 
 
 def compile(model, n: int | None = None, m: int | None = None, budget: Budget | float | None = None,
-            progress: bool | None = None, **options):
+            progress: bool | None = None, *, executor: Executor | None = None, workers: int | None = None,
+            checkpoint: str | os.PathLike | None = None, **options):
     """The exact spline of a ReLU model (see :class:`~symattn.spline.Spline`).
 
     ``budget`` is seconds or a :class:`Budget` (seconds and/or regions);
@@ -158,12 +155,20 @@ def compile(model, n: int | None = None, m: int | None = None, budget: Budget | 
     ``progress`` shows a status line (default: only in a terminal or notebook).
     A model too large for the memory limit raises
     :class:`~symattn.errors.ResourceError` saying which token counts fit.
+    ``workers=k`` runs the case split on k local processes, ``executor=`` on
+    any :class:`concurrent.futures.Executor` (a Dask cluster:
+    ``distributed.Client(...).get_executor()``); the spline is the same.
+    ``checkpoint=PATH`` keeps the state in a file, so that a compile stopped
+    by its budget or Ctrl-C resumes there (:mod:`symattn.compiler.parallel`).
 
     >>> from symattn.nn import Attention
     >>> s = compile(Attention([[1]], [[1]], [[1]]), n=2)   # scores x_i x_j: one wall x_0 x_1 = 0
     >>> len(s), s.complete, s.degree
     (2, True, 3)
+    >>> compile(Attention([[1]], [[1]], [[1]]), n=2, workers=2).pieces == s.pieces
+    True
     """
+    options.update(executor=executor, workers=workers, checkpoint=checkpoint)
     if isinstance(model, ExpressionGraph):
         return compile_graph(model, budget=budget, progress=progress, **options)
     graph = trace(model, n=n, m=m)

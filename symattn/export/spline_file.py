@@ -225,7 +225,8 @@ def _emptiness_field(f: Field, ring, symbols) -> Emptiness:
     return record
 
 
-def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, budget: Any = None) -> Spline:
+def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, budget: Any = None,
+                     **scale: Any) -> Spline:
     """Rebuild a spline from its document, re-checking every witness and piece.
 
     A ``complete`` document gives a spline *claimed* complete; with
@@ -291,20 +292,21 @@ def spline_from_dict(doc: Any, source: str | None = None, verify: bool = False, 
         spline = replace(spline, claimed_complete=complete)
     except ModelFileError as e:
         raise ModelFileError(e.path, e.reason, source) from None
-    return reprove_complete(spline, budget) if verify else spline
+    return reprove_complete(spline, budget, **scale) if verify else spline
 
 
-def spline_from_json(source: str | Path, verify: bool = False, budget: Any = None) -> Spline:
-    """Read a spline from JSON text, or from a file when ``source`` is a path (``verify``: see above)."""
+def spline_from_json(source: str | Path, verify: bool = False, budget: Any = None, **scale: Any) -> Spline:
+    """Read a spline from JSON text, or from a file when ``source`` is a path (``verify``: see above;
+    ``scale``: ``workers=`` or ``executor=`` for the re-proof, see :func:`~symattn.compiler.reprove.reprove_complete`)."""
     if isinstance(source, Path) or not source.lstrip().startswith("{"):
-        return load_spline(source, verify=verify, budget=budget)
+        return load_spline(source, verify=verify, budget=budget, **scale)
     try:
         doc = json.loads(source)
     except json.JSONDecodeError as e:
         raise ModelFileError("", f"not valid JSON: {e}") from None
-    return spline_from_dict(doc, verify=verify, budget=budget)
+    return spline_from_dict(doc, verify=verify, budget=budget, **scale)
 
 
-def load_spline(path: str | Path, verify: bool = False, budget: Any = None) -> Spline:
+def load_spline(path: str | Path, verify: bool = False, budget: Any = None, **scale: Any) -> Spline:
     """Read a spline file (``verify``: re-prove a completeness claim, see the module docstring)."""
-    return spline_from_dict(read_document(path), source=str(path), verify=verify, budget=budget)
+    return spline_from_dict(read_document(path), source=str(path), verify=verify, budget=budget, **scale)

@@ -144,20 +144,22 @@ def _value(matrix: sympy.MatrixBase):
 
 
 def prove_equal(a: Any, b: Any, *, n: int | None = None, m: int | None = None, budget: Any = None,
-                points: int = 8, seed: int = 0) -> Proof:
+                points: int = 8, seed: int = 0, executor: Any = None, workers: int | None = None) -> Proof:
     """Prove that ``a`` and ``b`` are the same function, or raise :class:`ProofError` with a point.
 
     ``a`` and ``b`` are any two of: a model, a :class:`~symattn.spline.Spline`,
     a :class:`~symattn.realize.MaxMin`, a :class:`~symattn.realize.Realization`
     (and univariate splines, CPWLs, lists of pieces: see
     :func:`~symattn.proofs.forms.as_form`).  ``n``/``m``/``budget`` are passed
-    to :func:`symattn.compile` for models.  Variables are matched by name, or
+    to :func:`symattn.compile` for models, and so are ``executor`` and ``workers``
+    (their case splits on a process pool or cluster).  Variables are matched by name, or
     by position when the names differ (the claim says so).  ``points``
     seeded random rational points are also compared exactly.
     """
     t0 = time.perf_counter()
-    fa = as_form(a, n=n, m=m, budget=budget, where="a")
-    fb, note = aligned(fa, as_form(b, n=n, m=m, budget=budget, where="b"))
+    scale = dict(executor=executor, workers=workers)
+    fa = as_form(a, n=n, m=m, budget=budget, where="a", **scale)
+    fb, note = aligned(fa, as_form(b, n=n, m=m, budget=budget, where="b", **scale))
     if fa.shape != fb.shape:
         from .errors import ProofInputError
 

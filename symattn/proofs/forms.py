@@ -106,8 +106,10 @@ class Form:
 # ---------------------------------------------------------------------------
 
 def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any = None,
-            variables: Sequence[sympy.Symbol] | None = None, where: str = "pieces") -> Form:
-    """``obj`` as a :class:`Form` (see the module docstring for what is accepted)."""
+            variables: Sequence[sympy.Symbol] | None = None, where: str = "pieces",
+            executor: Any = None, workers: int | None = None) -> Form:
+    """``obj`` as a :class:`Form` (see the module docstring for what is accepted); a model is
+    compiled within ``budget``, on ``executor`` or ``workers`` processes when given."""
     from ..nn.base import Module
     from ..realize import CPWL, MaxMin, Realization, UnivariateSpline
     from ..spline import Spline
@@ -124,7 +126,7 @@ def as_form(obj: Any, *, n: int | None = None, m: int | None = None, budget: Any
 
         if n is None and set(obj.input_names) & {"x", "z"} or m is None and "y" in obj.input_names:
             raise ProofInputError(where, f"{type(obj).__name__} needs n= (and m= for decoder tokens) to be compiled")
-        spline = compile_model(obj, n=n, m=m, budget=budget, progress=False)
+        spline = compile_model(obj, n=n, m=m, budget=budget, progress=False, executor=executor, workers=workers)
         return spline_form(spline, f"the model {type(obj).__name__} on {n if n else m} token(s)")
     if isinstance(obj, Realization):
         spline = obj.compile(budget)
