@@ -90,7 +90,7 @@ class _SignCache(SamplePool):
     KEEP = 64
 
     def __init__(self, pool: SamplePool) -> None:
-        self.ring, self.Z, self.D, self.bound, self.extra = pool.ring, pool.Z, pool.D, pool.bound, pool.extra
+        self.__dict__.update(pool.__dict__)     # the same points, shared, not copied
         self._full: OrderedDict[PolyElement, np.ndarray] = OrderedDict()
 
     def signs(self, g: PolyElement, idx: np.ndarray) -> np.ndarray:
@@ -125,7 +125,7 @@ class JobContext:
         self.seed, self.passes = job["seed"], job["passes"]
 
     def explore(self, prefix: Prefix, seconds: float | None, budget: Budget, walk: bool = False) -> SubtreeSplitter:
-        del self.pool.extra[:]              # oracle witnesses of earlier tasks: no state refers to them
+        self.pool.clear_added()             # oracle witnesses of earlier tasks: no state refers to them
         split = SubtreeSplitter(self.ring, oracle_passes(self.ring, self.seed, self.passes), self.pool,
                                 budget, self.params, prefix=prefix, slice_seconds=seconds, walk_only=walk)
         split.run(self.graph, self.inputs)

@@ -115,6 +115,10 @@ class SamplePool:
         start, self._added = self._added, need
         return np.arange(len(self.Z) + start, len(self.Z) + need)
 
+    def clear_added(self) -> None:
+        """Forget every added point (their indices are free again); the main block stays."""
+        self._added, self._xbound = 0, 1
+
     def cloud(self, witness: Witness, count: int = 192, seed: int = 0,
               scales: Sequence[int] = (4, 8, 12)) -> np.ndarray:
         """``witness`` and ``count`` exact points around it; returns their indices.
