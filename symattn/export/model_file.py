@@ -33,7 +33,7 @@ naming the field, e.g. ``model.blocks[1].attention.Q[0][2]``.
 >>> from symattn.models import default_model
 >>> doc = model_to_dict(default_model(), n=2)
 >>> doc["model"]["attention"]
-{'type': 'Attention', 'Q': [[1, 0], [1, -1]], 'K': [[0, 1], [1, 1]], 'V': [[1, '1/2'], [0, -1]]}
+{'type': 'Attention', 'Q': [[1, 0], [2, 0]], 'K': [[-1, 1], [-2, 0]], 'V': [[1, 0], [1, 2]]}
 >>> model_from_dict(doc).model == default_model()
 True
 >>> doc["model"]["attention"]["Q"][0][1] = "1/0"

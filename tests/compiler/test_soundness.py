@@ -11,7 +11,7 @@ import symattn
 from symattn.compiler.pipeline import spline_frame
 from symattn.interpret.walkers import pattern_at, walls_at
 from symattn.models import default_model
-from symattn.nn import MaskedAttention
+from symattn.nn import Attention, EncoderBlock, FeedForward, MaskedAttention
 from symattn.spline import SoundnessError
 
 MASKED = MaskedAttention([[1, 0], [0, 1]], [[1, 0], [1, 1]], [[1, 0], [0, 1]])
@@ -47,11 +47,18 @@ def test_a_missing_region_of_masked_attention_is_caught(masked, k):
         broken.piece_at(dict(masked.pieces[k].witness))
 
 
-def test_a_missing_region_of_the_default_model_is_caught():
-    # skew Q Kᵀ: the diagonal scores x_iᵀ Q Kᵀ x_i vanish identically
-    model = default_model()
+#: an encoder block whose Q Kᵀ = [[0, 1], [-1, 0]] is skew: its diagonal scores vanish identically
+SKEW_BLOCK = EncoderBlock(
+    Attention(Q=[[1, 0], [1, -1]], K=[[0, 1], [1, 1]], V=[[1, "1/2"], [0, -1]]),
+    FeedForward(W1=[[1, -1, 0, 2], [1, 1, -1, 0]], b1=[0, 1, "1/2", -1],
+                W2=[[1, 0], [0, 1], [-1, 1], ["1/2", 0]], b2=None))
+
+
+@pytest.mark.parametrize("model", [SKEW_BLOCK, default_model()], ids=["skew block", "default model"])
+def test_a_missing_region_of_a_block_is_caught(model):
     s = symattn.compile(model, n=2, progress=False)
-    assert s.complete and any(0 in p.pattern for p in s.pieces)
+    assert s.complete
+    assert any(0 in p.pattern for p in s.pieces) == (model is SKEW_BLOCK)   # constant entries: no wall
     broken = _drop(s, 0)
     with pytest.raises(SoundnessError):
         broken.piece_at(dict(s.pieces[0].witness))
