@@ -61,11 +61,15 @@ class QuestionSeeded:
             shared = Portfolio()
             self.options["portfolio"] = shared if shared.procedures else None
         self.stats: Counter[str] = Counter()
+        self._resources: tuple | None = None     # z3 contexts and sign facts, shared (Oracle.adopt)
 
     def decide(self, conditions: Sequence[Condition], *, hint=None, deadline: float | None = None) -> Decision:
         conditions = tuple(conditions)
         oracle = Oracle(self.ring, seed=question_seed(self.seed, conditions), **self.options)
+        if self._resources is not None:
+            oracle.adopt(self._resources)
         answer = oracle.decide(conditions, hint=hint, deadline=deadline)
+        self._resources = oracle.resources()
         self.stats.update(oracle.stats)
         return answer
 

@@ -70,7 +70,7 @@ import numpy as np
 
 from .linesearch import IntPoint, LineSearch, simplest_between
 from .sampling import FloatEvaluator, ascend, propose
-from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_constant,
+from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_affine, is_constant,
                    is_nonnegative, is_positive, normalize_condition, to_int_point)
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
@@ -108,6 +108,35 @@ class Undecided:
 
 Decision = Union[Feasible, Infeasible, Undecided]
 _NormCond = tuple[PolyElement, int]
+
+_LRA = "lra: exact linear arithmetic (z3 QF_LRA) proves emptiness"
+_LRA_SUBSET = "lra-subset: the affine conditions alone are infeasible (exact LRA)"
+
+
+class _AffineCores:
+    """Sets of affine conditions that exact linear arithmetic proved infeasible.
+
+    A system that contains one is infeasible, and an oracle that never saw
+    it proves that in the same layer: the whole system by ``lra`` when it is
+    affine, else its affine part by ``lra-subset``.  So answering from this
+    store gives exactly a fresh oracle's answer (reason included), only
+    sooner, and oracles may share one store however their questions are
+    ordered (:meth:`Oracle.adopt`).
+    """
+
+    LIMIT = 64                       # cores kept per condition
+
+    def __init__(self) -> None:
+        self.by_condition: dict[_NormCond, list[frozenset]] = {}
+
+    def add(self, core: frozenset) -> None:
+        for c in core:
+            kept = self.by_condition.setdefault(c, [])
+            if len(kept) < self.LIMIT:
+                kept.append(core)
+
+    def contained_in(self, key: frozenset) -> bool:
+        return any(core <= key for c in key for core in self.by_condition.get(c, ()))
 
 
 class _Sub:
@@ -172,6 +201,7 @@ class Oracle:
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
         self._cores: dict[_NormCond, list[frozenset]] = {}
+        self._affine = _AffineCores()
         self._pool: deque[IntPoint] = deque(maxlen=pool_size)
         self._facts: dict[PolyElement, tuple[bool, bool, bool, bool]] = {}
 
@@ -202,6 +232,18 @@ class Oracle:
         self.stats[layer] += 1
         return result
 
+    def resources(self) -> tuple:
+        """What a fresh oracle may take over from this one (:meth:`adopt`): the z3 contexts, the
+        cache of sign-definiteness facts and the affine cores proven infeasible (:class:`_AffineCores`).
+        They are resources and facts, not a memory of earlier answers: an oracle that adopts them
+        answers as a fresh one would, only without paying for a new z3 context (about 10 ms) or
+        for linear programs already solved."""
+        return self._z3, self._relax_backend, self._facts, self._affine
+
+    def adopt(self, resources: tuple) -> None:
+        """Use the :meth:`resources` of another oracle over the same ring."""
+        self._z3, self._relax_backend, self._facts, self._affine = resources
+
     def syntactic(self, conditions: Sequence[Condition]) -> Optional[Infeasible]:
         """The cheapest layer alone: an :class:`Infeasible` when the syntactic and
         sign-definiteness arguments refute ``conditions`` (exact, no solver), else None."""
@@ -231,6 +273,8 @@ class Oracle:
             for core in self._cores.get(c, ()):
                 if core <= key:
                     return Infeasible("memo: contains a subset proven infeasible before")
+        if self._affine.contained_in(key):
+            return self._infeasible(key, key, _LRA if all(is_affine(h) for h, _ in conds) else _LRA_SUBSET)
         hint_pt = self._hint_point(hint)
         if not conds:
             pt = hint_pt if hint_pt is not None else ((0,) * self.ring.ngens, 1)
@@ -293,7 +337,8 @@ class Oracle:
             sub = self._lra_infeasible([(ips[k], targets[k]) for k in affine], deadline)
             if sub is not None:
                 core = frozenset(conds[affine[k]] for k in sub)
-                return self._infeasible(key, core, "lra-subset: the affine conditions alone are infeasible (exact LRA)")
+                self._affine.add(core)
+                return self._infeasible(key, core, _LRA_SUBSET)
         if self.relaxation:
             core = self._relaxation_core(ips, targets, deadline)
             if core is not None:
@@ -387,7 +432,8 @@ class Oracle:
             return Undecided("lra: z3 model failed the exact check")   # pragma: no cover
         if status == "unsat":
             core = frozenset(conds[k] for k in payload)
-            return self._infeasible(key, core, "lra: exact linear arithmetic (z3 QF_LRA) proves emptiness")
+            self._affine.add(core)
+            return self._infeasible(key, core, _LRA)
         return Undecided(f"lra: {payload}")
 
     def _lra_infeasible(self, polys_targets, deadline) -> Optional[list[int]]:
