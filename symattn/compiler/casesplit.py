@@ -203,9 +203,6 @@ class _Progress:
 class CaseSplitter(PolyRules):
     """Run a graph on polynomial inputs, splitting at every undecided ReLU entry."""
 
-    #: at most this many points are added to the pool around oracle witnesses in one compile
-    CLOUD_POINTS = 1 << 17
-
     def __init__(self, ring: PolyRing, oracles: Sequence[Oracle], pool: SamplePool,
                  budget: Budget | None = None, progress: bool | None = None,
                  params: Mapping | None = None) -> None:
@@ -223,7 +220,6 @@ class CaseSplitter(PolyRules):
         relus = [k for k, v in enumerate(graph.order) if graph.op(v) == N.RELU]
         self.stop = relus[-1] + 1 if relus else 0
         self.result = SplitResult()
-        self.pool_start = self.pool.size
         self.start = time.monotonic()
         self.deadline = None if self.budget.seconds is None else self.start + self.budget.seconds
         self.memory = MemoryWatch(self.budget.memory)
@@ -392,30 +388,16 @@ class CaseSplitter(PolyRules):
             if self._out_of_budget():
                 self._unexplored(enter.branch, conditions, stage, "not decided: budget exhausted")
                 continue
-            hint = self.pool.witness(self.pool.nearest(conditions[-1][0], st.idx))   # next to the new wall
+            hint = self.pool.witness(int(st.idx[0]))
             answer = self.oracles[stage].decide(conditions, hint=hint, deadline=self.deadline)
             if isinstance(answer, Feasible):
-                enter(self._witnessed_points(conditions, answer.witness))
+                enter(np.array([self.pool.add(answer.witness)]))
             elif isinstance(answer, Infeasible):
                 self.result.pruned.append(Emptiness(conditions, answer.reason))
             elif stage + 1 < len(self.oracles):
                 self.queues[stage + 1].append((conditions, st, enter))
             else:
                 self.result.undecided.append(UndecidedCase(conditions, answer.reason))
-
-    def _witnessed_points(self, conditions: tuple[Condition, ...], witness) -> np.ndarray:
-        """Pool indices for a branch an oracle witnessed: the witness and the points of a cloud
-        around it that satisfy every condition (exactly), so that the splits below it are
-        witnessed by points of its own rather than sent to the oracles again.  The cloud's seed
-        comes from the witness, so the walk stays deterministic; past :attr:`CLOUD_POINTS` added
-        points the witness alone enters."""
-        if self.pool.size - self.pool_start >= self.CLOUD_POINTS:
-            return np.array([self.pool.add(witness)])
-        nums, d = witness.int_point(self.ring)
-        idx = self.pool.cloud(witness, seed=hash((tuple(nums), d)) & 0xFFFFFFFF)
-        for g, s in conditions:
-            idx = idx[self.pool.signs(g, idx) == s]
-        return idx
 
     def _leaf(self, st: _State) -> None:
         region = Region(st.conditions, self.pool.witness(int(st.idx[0])))

@@ -32,7 +32,6 @@ import numpy as np
 from ..errors import InputError, ResourceError
 from .poly import PolyElement, PolyRing, compile_poly
 from .region import Witness
-from .sampling import FloatEvaluator
 
 __all__ = ["SamplePool", "MAX_POOL_CELLS"]
 
@@ -50,7 +49,7 @@ class SamplePool:
         self.Z = Z.astype(np.int64)
         self.D = D.astype(np.int64)
         self.bound = int(max(np.abs(self.Z).max(initial=1), self.D.max(initial=1)))
-        # points added later (witnesses and the clouds around them), of any size: Python
+        # points added later (oracle witnesses), of any size: Python
         # integers in object arrays that grow by doubling, indices after the main block
         k = max(ring.ngens, 1)
         self._XZ = np.empty((16, k), dtype=object)
@@ -119,38 +118,6 @@ class SamplePool:
         """Forget every added point (their indices are free again); the main block stays."""
         self._added, self._xbound = 0, 1
 
-    def cloud(self, witness: Witness, count: int = 192, seed: int = 0,
-              scales: Sequence[int] = (4, 8, 12)) -> np.ndarray:
-        """``witness`` and ``count`` exact points around it; returns their indices.
-
-        A branch an oracle witnessed holds that one point; every split below it
-        would go to the oracles again.  The cloud gives the branch pool points
-        of its own: Gaussian offsets of relative size ``2^-s`` for each ``s`` in
-        ``scales`` (thin regions keep the near ones), rounded to rationals
-        with denominator ``2^(s+8)``.  The caller keeps the points that satisfy
-        the branch's conditions, decided exactly.
-
-        >>> from sympy import symbols
-        >>> from symattn.semialg.poly import polynomial_ring
-        >>> R = polynomial_ring(symbols("a b")); a, b = R.gens
-        >>> pool = SamplePool(R, np.array([[4, 0]]), np.array([1]))
-        >>> w = Witness.from_fractions(R, [Fraction(1, 3), Fraction(5)])
-        >>> idx = pool.cloud(w, count=30, seed=1)
-        >>> len(idx), pool.witness(int(idx[0])) == w, bool((pool.signs(b - 4, idx) == 1).all())
-        (31, True, True)
-        """
-        nums, d = witness.int_point(self.ring)
-        x = np.array([n / d for n in nums], dtype=float)
-        size = max(1.0, float(np.max(np.abs(x)))) if len(x) else 1.0
-        rng = np.random.default_rng(seed)
-        points = [(nums, d)]
-        for part, s in zip(np.array_split(np.arange(count), len(scales)), scales):
-            base = 2 ** (s + 8)
-            offsets = rng.standard_normal((len(part), len(x))) * size * 2.0 ** -s
-            for row in np.rint((x + offsets) * base):
-                points.append(([int(v) for v in row], base))
-        return self.add_points(points)
-
     def witness(self, index: int) -> Witness:
         """The exact point with this index."""
         if index < len(self.Z):
@@ -159,34 +126,6 @@ class SamplePool:
             j = index - len(self.Z)
             z, d = list(self._XZ[j]), int(self._XD[j])
         return Witness.from_fractions(self.ring, [Fraction(int(v), d) for v in z[:self.ring.ngens]])
-
-    def nearest(self, g: PolyElement, idx: np.ndarray, sample: int = 2048) -> int:
-        """The point of ``idx`` nearest the wall ``g = 0`` to first order (least ``|g| / |∇g|``).
-
-        A branch no pool point lies in is the far side of a new wall inside a
-        region the points fill; a search started next to the wall crosses it
-        soonest.  Floats only choose the start (among at most ``sample``
-        evenly spaced points): every sign is still decided exactly.
-
-        >>> from sympy import symbols
-        >>> from symattn.semialg.poly import polynomial_ring
-        >>> R = polynomial_ring(symbols("a b")); a, b = R.gens
-        >>> pool = SamplePool(R, np.array([[4, 0], [1, 5], [-3, 1]]), np.array([1, 1, 1]))
-        >>> pool.nearest(a - 2, pool.all())                    # |1 - 2| = 1 is least
-        1
-        """
-        main = idx[idx < len(self.Z)]
-        if len(main) <= 1:
-            return int(idx[0]) if len(main) == 0 else int(main[0])
-        pick = main[np.linspace(0, len(main) - 1, min(sample, len(main))).astype(np.int64)]
-        X = self.Z[pick] / self.D[pick, None]
-        gens = [i for i in range(self.ring.ngens) if g.degree(i) > 0]
-        polys = [compile_poly(g)] + [compile_poly(g.diff(self.ring.gens[i])) for i in gens]
-        with np.errstate(all="ignore"):
-            values, _ = FloatEvaluator(polys).values(X)
-            distance = np.abs(values[:, 0]) / (np.linalg.norm(values[:, 1:], axis=1) + 1e-300)
-        distance[~np.isfinite(distance)] = np.inf
-        return int(pick[int(np.argmin(distance))])
 
     def signs(self, g: PolyElement, idx: np.ndarray) -> np.ndarray:
         """Exact signs (-1, 0, 1) of ``g`` at the points ``idx``, as an int8 array."""
