@@ -113,15 +113,16 @@ _LRA = "lra: exact linear arithmetic (z3 QF_LRA) proves emptiness"
 _LRA_SUBSET = "lra-subset: the affine conditions alone are infeasible (exact LRA)"
 
 
-class _AffineCores:
-    """Sets of affine conditions that exact linear arithmetic proved infeasible.
+class _Cores:
+    """Condition sets proven infeasible (cores): a system that contains one is infeasible too.
 
-    A system that contains one is infeasible, and an oracle that never saw
-    it proves that in the same layer: the whole system by ``lra`` when it is
-    affine, else its affine part by ``lra-subset``.  So answering from this
-    store gives exactly a fresh oracle's answer (reason included), only
-    sooner, and oracles may share one store however their questions are
-    ordered (:meth:`Oracle.adopt`).
+    An oracle keeps two: every core it proved (its memory), and the affine
+    cores that exact linear arithmetic proved.  A system containing an
+    affine core is proven empty in the same layer by an oracle that never saw
+    it: the whole system by ``lra`` when it is affine, else its affine part by
+    ``lra-subset``.  So answering from that store gives exactly a fresh
+    oracle's answer (reason included), only sooner, and oracles may share it
+    however their questions are ordered (:meth:`Oracle.adopt`).
     """
 
     LIMIT = 64                       # cores kept per condition
@@ -137,6 +138,9 @@ class _AffineCores:
 
     def contained_in(self, key: frozenset) -> bool:
         return any(core <= key for c in key for core in self.by_condition.get(c, ()))
+
+    def clear(self) -> None:
+        self.by_condition.clear()
 
 
 class _Sub:
@@ -196,12 +200,11 @@ class Oracle:
         self.inertia = inertia
         self.factoring = factoring
         self.factor_cases = factor_cases
-        self._in_case = False              # deciding one sign case of a factored system
         self._z3 = None
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
-        self._cores: dict[_NormCond, list[frozenset]] = {}
-        self._affine = _AffineCores()
+        self._cores = _Cores()
+        self._affine = _Cores()
         self._pool: deque[IntPoint] = deque(maxlen=pool_size)
         self._facts: dict[PolyElement, tuple[bool, bool, bool, bool]] = {}
 
@@ -234,7 +237,7 @@ class Oracle:
 
     def resources(self) -> tuple:
         """What a fresh oracle may take over from this one (:meth:`adopt`): the z3 contexts, the
-        cache of sign-definiteness facts and the affine cores proven infeasible (:class:`_AffineCores`).
+        cache of sign-definiteness facts and the affine cores proven infeasible (:class:`_Cores`).
         They are resources and facts, not a memory of earlier answers: an oracle that adopts them
         answers as a fresh one would, only without paying for a new z3 context (about 10 ms) or
         for linear programs already solved."""
@@ -258,9 +261,10 @@ class Oracle:
     # ------------------------------------------------------------------
     # pipeline
     # ------------------------------------------------------------------
-    def _decide(self, conditions, hint, deadline, search: bool = True) -> Decision:
-        """The layers in order; ``search=False`` skips the witness search past the hint and the
-        pool (a sign case of a factored system: the whole system's search has already failed)."""
+    def _decide(self, conditions, hint, deadline, case: bool = False) -> Decision:
+        """The layers in order.  ``case``: a sign case of a factored system, so the witness search
+        past the hint and the pool is skipped (the whole system's search has already failed) and
+        the case is not factored again."""
         prep = self._syntactic(conditions)
         if isinstance(prep, Infeasible):
             return prep
@@ -269,10 +273,8 @@ class Oracle:
         hit = self._memo.get(key)
         if hit is not None:
             return _relabel(hit, "memo")
-        for c in conds:
-            for core in self._cores.get(c, ()):
-                if core <= key:
-                    return Infeasible("memo: contains a subset proven infeasible before")
+        if self._cores.contained_in(key):
+            return Infeasible("memo: contains a subset proven infeasible before")
         if self._affine.contained_in(key):
             return self._infeasible(key, key, _LRA if all(is_affine(h) for h, _ in conds) else _LRA_SUBSET)
         hint_pt = self._hint_point(hint)
@@ -299,11 +301,11 @@ class Oracle:
                 return found(pt, "pool")
         if _past(deadline):
             return Undecided("deadline reached before the search")
-        if search:
+        if not case:
             witness = self._search(ls, ips, hint_pt, deadline)
             if witness is not None:
                 return found(*witness)
-        return self._prove(conds, ips, targets, ls, key, found, hint, hint_pt, deadline)
+        return self._prove(conds, ips, targets, ls, key, found, hint, hint_pt, deadline, case)
 
     def _search(self, ls, ips, hint_pt, deadline) -> Optional[tuple[IntPoint, str]]:
         """``(point, layer)`` from the witness search: lines from the hint, samples, lines, ascent."""
@@ -326,7 +328,7 @@ class Oracle:
                 return pt, "ascent"
         return None
 
-    def _prove(self, conds, ips, targets, ls, key, found, hint, hint_pt, deadline) -> Decision:
+    def _prove(self, conds, ips, targets, ls, key, found, hint, hint_pt, deadline, case: bool) -> Decision:
         """The layers that can prove emptiness (and the solvers, whose models become witnesses)."""
 
         # -- exact linear arithmetic ----------------------------------------
@@ -353,7 +355,7 @@ class Oracle:
                 return self._infeasible(key, key, f"inertia: {argument}")
 
         # -- structure: irreducible factors over QQ -----------------------------
-        if self.factoring and not self._in_case:
+        if self.factoring and not case:
             system = factor_system(conds)
             if (system.splits or system.dropped) and system.count() <= self.factor_cases:
                 return self._factor_cases(system, ls, key, found, hint, deadline)
@@ -556,26 +558,22 @@ class Oracle:
         layers: dict[str, None] = {}
         open_reasons: list[str] = []
         total = 0
-        self._in_case = True
-        try:
-            for case in system.cases():
-                total += 1
-                if _past(deadline):
-                    return Undecided(f"deadline reached while deciding the factored sign cases ({total - 1} asked)")
-                r = self._decide(case, hint, deadline, search=False)
-                if isinstance(r, Feasible):
-                    pt = r.witness.int_point(self.ring)
-                    if not ls.is_witness(pt):      # on the null set of a dropped factor: step off it
-                        pt = ls.search(pt, max(2, self.line_budget[0]), deadline)
-                    if pt is not None:
-                        return found(pt, "factor")
-                    open_reasons.append("a case's witness lies on a dropped factor's zero set")
-                elif isinstance(r, Infeasible):
-                    layers[r.reason.split(":", 1)[0]] = None
-                else:
-                    open_reasons.append(r.reason)
-        finally:
-            self._in_case = False
+        for case in system.cases():
+            total += 1
+            if _past(deadline):
+                return Undecided(f"deadline reached while deciding the factored sign cases ({total - 1} asked)")
+            r = self._decide(case, hint, deadline, case=True)
+            if isinstance(r, Feasible):
+                pt = r.witness.int_point(self.ring)
+                if not ls.is_witness(pt):      # on the null set of a dropped factor: step off it
+                    pt = ls.search(pt, max(2, self.line_budget[0]), deadline)
+                if pt is not None:
+                    return found(pt, "factor")
+                open_reasons.append("a case's witness lies on a dropped factor's zero set")
+            elif isinstance(r, Infeasible):
+                layers[r.reason.split(":", 1)[0]] = None
+            else:
+                open_reasons.append(r.reason)
         if not total:
             return self._infeasible(key, key, "factor: no signs of the irreducible factors over QQ satisfy every "
                                               "condition at once")
@@ -636,11 +634,7 @@ class Oracle:
     def _infeasible(self, key, core, reason) -> Infeasible:
         res = Infeasible(reason)
         self._remember(key, res)
-        core = frozenset(core)
-        for c in core:
-            lst = self._cores.setdefault(c, [])
-            if len(lst) < 64:
-                lst.append(core)
+        self._cores.add(frozenset(core))
         return res
 
     def _hint_point(self, hint) -> Optional[IntPoint]:
