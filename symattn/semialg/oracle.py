@@ -500,9 +500,11 @@ class Oracle:
                 if f not in fixes:
                     fixes.append(f)
         if not fixes or (self.portfolio is not None and [] not in fixes):
-            # the portfolio also gets the problem as it stands, first: cvc5 and
-            # yices often settle it faster than its dehomogenised slices
-            fixes.insert(0, [])
+            # the portfolio also gets the problem as it stands, after the slices:
+            # a nonempty branch's witness usually lies in the hint's slice, where
+            # yices finds it in tens of milliseconds, while the whole problem
+            # mostly runs to the time limit
+            fixes.append([])
         strategies = [(fix, self._subproblems(ips, targets, fix, hint_pt)) for fix in fixes]
         reason = "z3 nlsat not run"
         provers: dict[str, None] = {}
