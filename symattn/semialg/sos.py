@@ -74,6 +74,7 @@ True
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import itertools
 import time
 from dataclasses import dataclass
@@ -223,8 +224,12 @@ def check_sos(conditions: Sequence[Condition], certificate: SOSCertificate) -> b
 # the search
 # --------------------------------------------------------------------------
 def available() -> bool:
-    """Whether the SDP search can run (cvxpy is importable)."""
-    return _cvxpy() is not None
+    """Whether the SDP search can run: cvxpy is installed (looked up, not imported: importing it
+    takes about a second, paid only by the first search)."""
+    try:
+        return importlib.util.find_spec("cvxpy") is not None
+    except (ImportError, ValueError):          # ValueError: blocked in sys.modules
+        return False
 
 
 def _cvxpy():
