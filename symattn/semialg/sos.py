@@ -401,6 +401,17 @@ def _solve(cp, conditions, group, basis, timeout, denominators) -> tuple[Optiona
         cert = _round(conditions, group, basis, pairs, exact, unrepresented, cval, qval, D)
         if cert is not None:
             return cert, note
+    if N and t.value < 1e-6:
+        # no interior: every certificate has a singular Q.  The analytic centre of the optimal face
+        # rounds badly; the smallest trace on it tends to a low-rank point with small denominators
+        low = cp.Problem(cp.Minimize(cp.trace(Q)), [Ac @ c + Aq @ cp.vec(Q, order="F") == 0, cp.sum(c) == 1,
+                                                    Q >> 0])
+        if _run(cp, low, max(0.1, timeout / 2)) and c.value is not None and Q.value is not None:
+            cval, qval = np.asarray(c.value, dtype=float), np.asarray(Q.value, dtype=float)
+            for D in denominators:
+                cert = _round(conditions, group, basis, pairs, exact, unrepresented, cval, qval, D)
+                if cert is not None:
+                    return cert, f"{note}, on the boundary (smallest trace)"
     return None, f"{note}, no rounding passed the exact check"
 
 

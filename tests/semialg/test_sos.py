@@ -184,3 +184,16 @@ def test_sos_records_round_trip_through_the_spline_file_and_a_tampered_one_is_re
     tampered["emptiness"][k]["sos"]["gram"][0][0] = "-1"
     with pytest.raises(ModelFileError, match="sos certificate does not prove"):
         symattn.Spline.from_json(json.dumps(tampered))
+
+
+def test_a_certificate_on_the_boundary_of_the_cone_is_found(cvxpy):
+    # two tokens' attention scores (random_block4_00 of the corpus): every certificate has a
+    # singular Gram matrix, so the margin is 0 and the smallest-trace point is rounded instead
+    a, b, c, d = sympy.symbols("sos_a sos_b sos_c sos_d")
+    x0, x1, x2, x3 = polynomial_ring((a, b, c, d)).gens
+    system = ((x0**2 - 2 * x1**2 + x0 * x1, -1), (x0 * x2 - 2 * x0 * x3 + 3 * x1 * x2 - 2 * x1 * x3, 1),
+              (x0 * x2 - 2 * x1 * x2 + 3 * x0 * x3 - 2 * x1 * x3, 1), (x2**2 - 2 * x3**2 + x2 * x3, 1))
+    found = search(system, (1, 2))
+    assert found.status == "found" and check_sos(system, found.certificate)
+    assert not is_psd([[q - (i == j) * Fraction(1, 10**9) for j, q in enumerate(row)]
+                       for i, row in enumerate(found.certificate.gram)])          # Q is singular
