@@ -63,7 +63,7 @@ from .inertia import score_inertia
 from .factoring import factor_system
 from .poly import PolyElement
 from .region import Condition
-from .sos import SOSCertificate, check_sos, search as sos_search, available as sos_available
+from .sos import QUICK_GRAM, SOSCertificate, check_sos, search as sos_search, available as sos_available
 from ..rationals import to_fraction
 
 __all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check", "check_farkas", "farkas_multipliers",
@@ -180,7 +180,8 @@ def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptine
     """``record`` with its procedure named and, when one is found, a checkable certificate.
 
     The cheap exact arguments come first; a sum-of-squares certificate is searched (for at most
-    :data:`SOS_SECONDS`, when cvxpy is installed) only for a record that would rest on a solver.
+    :data:`SOS_SECONDS` and a Gram matrix of at most :data:`~symattn.semialg.sos.QUICK_GRAM` rows,
+    when cvxpy is installed) only for a record that would rest on a solver.
     """
     if record.procedure is not None or not record.conditions:
         return record
@@ -194,7 +195,7 @@ def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptine
     if _factors(record.conditions, timeout, ctx):
         return replace(record, procedure="factors")
     if sos_available():
-        found = sos_search(record.conditions, timeout=SOS_SECONDS)
+        found = sos_search(record.conditions, timeout=SOS_SECONDS, max_gram=QUICK_GRAM)
         if found.certificate is not None:
             return replace(record, procedure="sos", sos=found.certificate)
     return replace(record, procedure="solver")

@@ -179,7 +179,8 @@ class Oracle:
     ``factoring``: split conditions along their irreducible factors over QQ
     when some condition factors, into at most ``factor_cases`` sign cases.
     ``sos``: before the portfolio's solvers (only when ``portfolio`` is set),
-    search a sum-of-squares certificate for at most ``sos_seconds`` (needs
+    search a sum-of-squares certificate for at most ``sos_seconds`` and a Gram
+    matrix of at most :data:`~symattn.semialg.sos.QUICK_GRAM` rows (needs
     cvxpy; without it the layer is skipped).
     """
 
@@ -191,7 +192,7 @@ class Oracle:
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
                  memo_size: int = 200_000,
                  portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True,
-                 factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 2.0):
+                 factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 1.0):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -487,11 +488,11 @@ class Oracle:
     def _sos(self, conds, deadline) -> Optional[str]:
         """The reason of an emptiness proved by a sum-of-squares certificate (one condition, then
         products of two, while the Gram matrix stays within its limit), or None."""
-        from .sos import search
+        from .sos import QUICK_GRAM, search
         seconds = self.sos_seconds if deadline is None else min(self.sos_seconds, deadline - time.monotonic())
         if seconds <= 0:
             return None
-        found = search(conds, (1, 2), timeout=seconds)
+        found = search(conds, (1, 2), timeout=seconds, max_gram=QUICK_GRAM)
         if found.certificate is None:
             return None
         return (f"sos: a sum-of-squares identity with products of at most {found.certificate.degree} "

@@ -77,6 +77,7 @@ import importlib
 import importlib.util
 import itertools
 import time
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterator, Optional, Sequence
@@ -86,10 +87,13 @@ from .region import Condition
 from ..rationals import to_fraction
 
 __all__ = ["SOSCertificate", "SOSSearch", "check_sos", "find_sos", "search", "is_psd", "available",
-           "MAX_GRAM", "DENOMINATORS"]
+           "MAX_GRAM", "QUICK_GRAM", "DENOMINATORS"]
 
 #: a Gram matrix larger than this many rows is refused before anything is allocated
 MAX_GRAM = 300
+#: the limit where the search runs on its own initiative (the oracle layer, :func:`certify`): building
+#: the program grows like the square of the Gram entries (a 156-row one takes cvxpy about 50 s)
+QUICK_GRAM = 120
 #: at most this many products g^α enter one program
 MAX_PRODUCTS = 2000
 #: the denominators tried, in turn, when rounding the solver's multipliers and Gram matrix
@@ -294,7 +298,8 @@ def find_sos(conditions: Sequence[Condition], degree: int = 1, *, timeout: float
     """Search an SOS certificate with products of at most ``degree`` conditions (see the module
     docstring); a found one has passed :func:`check_sos`.
 
-    ``timeout``: seconds for all the semidefinite programs together.  Sizes whose Gram matrix
+    ``timeout``: solver seconds for all the semidefinite programs together (building a program
+    is not counted: it is what :data:`QUICK_GRAM` bounds where nobody asked).  Sizes whose Gram matrix
     would have more than ``max_gram`` rows are refused (``"too large"``) before anything is built.
 
     >>> from sympy import symbols
@@ -423,7 +428,9 @@ def _run(cp, problem, timeout: float) -> bool:
         if name not in installed:
             continue
         try:
-            problem.solve(solver=name, **options)
+            with warnings.catch_warnings():          # "inaccurate" solutions are still only proposals
+                warnings.simplefilter("ignore")
+                problem.solve(solver=name, **options)
         except (cp.error.SolverError, ValueError, ArithmeticError):
             continue
         return problem.status in ("optimal", "optimal_inaccurate")
