@@ -6,10 +6,15 @@ with a short budget and writes the systems they leave undecided to
 ``benchmarks/corpus/`` (one SMT-LIB 2 file each, plus ``index.json``); the
 files of the sources not named stay as they are.
 
-``python -m benchmarks.corpus [--timeout T]`` runs each installed procedure
-alone, then the portfolio, on every file, and prints per procedure how many
-systems it decides (sat with an exact witness, or unsat) and the median and
-maximum time of the decided ones.  A sat answer counts only when its model passes the exact check.
+``python -m benchmarks.corpus [--timeout T] [--procedures NAME ...]`` runs
+each installed procedure alone, then the portfolio, on every file (or only
+the named ones: solvers, ``portfolio``, ``sos``), and prints per procedure
+how many systems it decides (sat with an exact witness, or unsat) and the
+median and maximum time of the decided ones.  A sat answer counts only when
+its model passes the exact check.  ``sos`` (when cvxpy is installed) is the
+sum-of-squares search with products of one, then two conditions
+(:mod:`symattn.semialg.sos`): it decides only unsat, and only by a
+certificate checked exactly.
 """
 
 from __future__ import annotations
@@ -72,23 +77,52 @@ def export(seconds: float, only: tuple[str, ...] = ()) -> None:
     (HERE / "index.json").write_text(json.dumps(index, indent=1) + "\n")
 
 
-def measure(timeout: float) -> list[dict]:
+def ring_conditions(ngens: int, system) -> list:
+    """An SMT-LIB system (integer term lists over ``x0 .. x<ngens-1>``) as ring conditions."""
+    import sympy
+
+    from symattn.semialg.poly import polynomial_ring
+
+    R = polynomial_ring(sympy.symbols(f"x0:{ngens}"))
+    out = []
+    for terms, sign in system:
+        g = R.zero
+        for c, mon in terms:
+            e = [0] * ngens
+            for i, k in mon:
+                e[i] = k
+            g += R.from_dict({tuple(e): c})
+        out.append((g, sign))
+    return out
+
+
+def _sos_status(ngens: int, system, timeout: float) -> str:
+    from symattn.semialg.sos import search
+
+    return "unsat" if search(ring_conditions(ngens, system), (1, 2), timeout=timeout).certificate else "unknown"
+
+
+def measure(timeout: float, only: tuple[str, ...] = ()) -> list[dict]:
     from symattn.semialg.portfolio import Portfolio, available_procedures
     from symattn.semialg.smtlib import read
+    from symattn.semialg.sos import available as sos_available
 
     index = json.loads((HERE / "index.json").read_text())
     systems = [read((HERE / e["file"]).read_text()) for e in index]
     rows = []
-    for label, procs in [(p, [p]) for p in available_procedures()] + [("portfolio", None)]:
-        portfolio = Portfolio(procs, cross_check=0 if procs else 1.0)
+    labels = [(p, [p]) for p in available_procedures()] + [("portfolio", None)]
+    labels += [("sos", "sos")] if sos_available() else []
+    for label, procs in [(label, procs) for label, procs in labels if not only or label in only]:
+        portfolio = Portfolio(procs, cross_check=0 if procs else 1.0) if procs != "sos" else None
         times, sat, unsat = [], 0, 0
         for ngens, system in systems:
             t = time.perf_counter()
-            verdict = portfolio.check(system, ngens, timeout=timeout)
-            if verdict.status != "unknown":
+            status = (_sos_status(ngens, system, timeout) if portfolio is None
+                      else portfolio.check(system, ngens, timeout=timeout).status)
+            if status != "unknown":
                 times.append(time.perf_counter() - t)
-            sat += verdict.status == "sat"
-            unsat += verdict.status == "unsat"
+            sat += status == "sat"
+            unsat += status == "unsat"
         decided = times
         rows.append(dict(procedure=label, systems=len(systems), decided=sat + unsat, sat=sat, unsat=unsat,
                          median_s=statistics.median(decided) if decided else None,
@@ -104,11 +138,16 @@ def main(argv=None) -> int:
     ap.add_argument("--sources", nargs="*", default=(), choices=[src[0] for src in SOURCES],
                     help="export only these sources")
     ap.add_argument("--timeout", type=float, default=10.0, help="time limit per system and procedure")
+    ap.add_argument("--procedures", nargs="*", default=(),
+                    help="measure only these (installed solvers, portfolio, sos)")
     args = ap.parse_args(argv)
     if args.command == "export":
         export(args.seconds, tuple(args.sources))
         return 0
-    rows = measure(args.timeout)
+    rows = measure(args.timeout, tuple(args.procedures))
+    if not rows:
+        print("none of the named procedures is installed", file=sys.stderr)
+        return 1
     header = ["procedure", "systems", "decided", "sat", "unsat", "median s", "max s"]
     table = [[r["procedure"], r["systems"], r["decided"], r["sat"], r["unsat"],
               "-" if r["median_s"] is None else f"{r['median_s']:.2f}",

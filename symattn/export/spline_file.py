@@ -15,7 +15,13 @@ Format, version 1 (fields in this order)::
                   "value": [["x[0,0]**3 + ...", ...], ...]}, ...],
       "undecided": [{"conditions": [...], "reason": "..."}],
       "emptiness": [{"conditions": [...], "procedure": "farkas",         # one per pruned sign system
-                     "multipliers": ["1/2", ...], "reason": "..."}, ...],
+                     "multipliers": ["1/2", ...], "reason": "..."},
+                    {"conditions": [...], "procedure": "sos",           # Σ c_α g^α + zᵀ Q z ≡ 0
+                     "sos": {"products": [[0], [0, 2], ...],            # α: positions in "conditions"
+                             "multipliers": ["1/3", ...],               # c_α
+                             "basis": ["1", "x[0,0]", ...],             # the monomials z
+                             "gram": [["1/2", "0", ...], ...]},         # Q
+                     "reason": "..."}, ...],
       "stats": {...}                                    # informative only
     }
 
@@ -33,9 +39,9 @@ the case split is decided anew within ``budget`` and must find exactly the
 listed regions (:func:`~symattn.compiler.reprove.reprove_complete`).
 
 ``emptiness`` has one record per sign system the case split proved empty,
-naming the procedure (:mod:`symattn.semialg.certificates`): ``syntactic``
-and ``farkas`` records are re-checked exactly when the file is read, with
-no solver, and a wrong one is refused; ``solver`` records rest on z3's
+naming the procedure (:mod:`symattn.semialg.certificates`): ``syntactic``,
+``farkas``, ``inertia``, ``factors`` and ``sos`` records are re-checked
+exactly when the file is read, with no solver, and a wrong one is refused; ``solver`` records rest on z3's
 "unsat" and are taken as claims.  With ``verify=True`` the re-proof prunes
 a branch by its checked certificate and asks the oracle about the rest.
 Files without ``emptiness`` (written before it existed) still load.
@@ -61,6 +67,7 @@ from typing import Any, Mapping
 import sympy
 
 from ..semialg.certificates import PROCEDURES, Emptiness, certify_all, check
+from ..semialg.sos import SOSCertificate
 from ..semialg.region import UndecidedCase
 from ..compiler.pipeline import spline_frame
 from ..compiler.reprove import reprove_complete
@@ -139,6 +146,12 @@ def _emptiness_doc(record: Emptiness) -> dict:
     doc: dict[str, Any] = {"conditions": _conditions(record.conditions), "procedure": record.procedure}
     if record.multipliers:
         doc["multipliers"] = [str(m) for m in record.multipliers]
+    if record.sos is not None:
+        ring = record.conditions[0][0].ring
+        doc["sos"] = {"products": [list(a) for a in record.sos.products],
+                      "multipliers": [str(c) for c in record.sos.multipliers],
+                      "basis": [_text(ring.from_dict({mono: 1})) for mono in record.sos.basis],
+                      "gram": [[str(q) for q in row] for row in record.sos.gram]}
     doc["reason"] = record.reason
     return doc
 
@@ -206,20 +219,38 @@ def _check_piece(spline: Spline, piece: Piece, f: Field) -> None:
         raise f.key("value").fail("not the polynomials the model gives along the pattern")
 
 
+def _rational(f: Field) -> Fraction:
+    value = f.expression({})
+    if not value.is_Rational:
+        raise f.fail(f"{value} is not a rational number")
+    return Fraction(int(value.p), int(value.q))
+
+
+def _sos_field(f: Field, ring, symbols) -> SOSCertificate:
+    """A sum-of-squares certificate: products, multipliers, monomials and Gram matrix, exact."""
+    f.object(("products", "multipliers", "basis", "gram"))
+    products = tuple(tuple(k.integer(0) for k in a.list()) for a in f.key("products").list())
+    multipliers = tuple(_rational(c) for c in f.key("multipliers").list())
+    basis = []
+    for b in f.key("basis").list():
+        mono = _polynomial(b, ring, symbols)
+        if len(mono) != 1 or mono.LC != 1:
+            raise b.fail("a monomial of the basis is a product of variables with coefficient 1")
+        basis.append(mono.LM)
+    gram = tuple(tuple(_rational(q) for q in row.list(len(basis))) for row in f.key("gram").list(len(basis)))
+    return SOSCertificate(products, multipliers, tuple(basis), gram)
+
+
 def _emptiness_field(f: Field, ring, symbols) -> Emptiness:
     """One emptiness record, its certificate re-checked exactly (no solver) when it has one."""
-    f.object(("conditions", "procedure", "multipliers", "reason"))
+    f.object(("conditions", "procedure", "multipliers", "sos", "reason"))
     procedure = f.key("procedure").string()
     if procedure not in PROCEDURES:
         raise f.key("procedure").fail(f"one of {', '.join(PROCEDURES)}, not {procedure!r}")
-    multipliers = []
-    for m in f.key("multipliers", []).list():
-        value = m.expression({})
-        if not value.is_Rational:
-            raise m.fail(f"{value} is not a rational number")
-        multipliers.append(Fraction(int(value.p), int(value.q)))
+    multipliers = [_rational(m) for m in f.key("multipliers", []).list()]
+    sos = _sos_field(f.key("sos"), ring, symbols) if f.has("sos") else None
     record = Emptiness(_conditions_field(f.key("conditions", []), ring, symbols), f.key("reason").string(),
-                       procedure, tuple(multipliers))
+                       procedure, tuple(multipliers), sos)
     if record.checkable and not check(record):
         raise f.fail(f"the {procedure} certificate does not prove this sign system empty")
     return record

@@ -27,6 +27,14 @@ system and the oracle's reason, and :func:`certify` turns it into one of
   checks each case's argument exactly (a Farkas case's multipliers are
   found again by the linear program and then checked exactly: the program
   only proposes);
+* ``"sos"``: a sum-of-squares identity ``Σ c_α g^α + zᵀ Q z ≡ 0`` with
+  rational ``c_α ≥ 0`` over products of conditions and a rational PSD Gram
+  matrix Q (:mod:`symattn.semialg.sos`).  Finding it takes a semidefinite
+  program (cvxpy, an optional dependency) whose rounded solution only
+  proposes; the record carries the certificate, and the check re-expands
+  the identity exactly and tests Q by rational LDLᵀ, with no solver.
+  :func:`certify` tries it last, when cvxpy is installed, for a record that
+  would otherwise rest on a solver;
 * ``"solver"``: nothing checkable was found; the emptiness rests on a
   solver's "unsat" (z3 nlsat, or the portfolio), named in ``reason``.
 
@@ -55,25 +63,28 @@ from .inertia import score_inertia
 from .factoring import factor_system
 from .poly import PolyElement
 from .region import Condition
+from .sos import QUICK_GRAM, SOSCertificate, check_sos, search as sos_search, available as sos_available
 from ..rationals import to_fraction
 
 __all__ = ["Emptiness", "CertifiedEmptiness", "certify", "certify_all", "check", "check_farkas", "farkas_multipliers",
            "PROCEDURES", "CHECKABLE"]
 
 #: the procedures an emptiness record can name; all but the last are checked without a solver
-PROCEDURES = ("syntactic", "farkas", "inertia", "factors", "solver")
+PROCEDURES = ("syntactic", "farkas", "inertia", "factors", "sos", "solver")
 CHECKABLE = PROCEDURES[:-1]
 
 
 @dataclass(frozen=True)
 class Emptiness:
     """A sign system proven empty: its ``conditions``, the oracle's ``reason``, and once certified
-    the ``procedure`` (one of :data:`PROCEDURES`) with its ``multipliers`` (Farkas only)."""
+    the ``procedure`` (one of :data:`PROCEDURES`) with its ``multipliers`` (Farkas only) or its
+    ``sos`` certificate (sum of squares only)."""
 
     conditions: tuple[Condition, ...]
     reason: str
     procedure: str | None = None
     multipliers: tuple[Fraction, ...] = ()
+    sos: SOSCertificate | None = None
 
     @property
     def checkable(self) -> bool:
@@ -161,8 +172,17 @@ def _factors(conditions: Sequence[Condition], timeout: float = 1.0, ctx: Any = N
     return all(_checked_case(case, timeout, ctx) for case in system.cases())
 
 
+#: seconds of semidefinite programming :func:`certify` spends on one record
+SOS_SECONDS = 2.0
+
+
 def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptiness:
-    """``record`` with its procedure named and, when one is found, a checkable certificate."""
+    """``record`` with its procedure named and, when one is found, a checkable certificate.
+
+    The cheap exact arguments come first; a sum-of-squares certificate is searched (for at most
+    :data:`SOS_SECONDS` and a Gram matrix of at most :data:`~symattn.semialg.sos.QUICK_GRAM` rows,
+    when cvxpy is installed) only for a record that would rest on a solver.
+    """
     if record.procedure is not None or not record.conditions:
         return record
     if _syntactic(record.conditions):
@@ -174,6 +194,10 @@ def certify(record: Emptiness, timeout: float = 1.0, ctx: Any = None) -> Emptine
         return replace(record, procedure="farkas", multipliers=multipliers)
     if _factors(record.conditions, timeout, ctx):
         return replace(record, procedure="factors")
+    if sos_available():
+        found = sos_search(record.conditions, timeout=SOS_SECONDS, max_gram=QUICK_GRAM)
+        if found.certificate is not None:
+            return replace(record, procedure="sos", sos=found.certificate)
     return replace(record, procedure="solver")
 
 
@@ -197,6 +221,8 @@ def check(record: Emptiness) -> bool:
         return bool(record.conditions) and _inertia(record.conditions)
     if record.procedure == "factors":
         return bool(record.conditions) and _factors(record.conditions)
+    if record.procedure == "sos":
+        return record.sos is not None and check_sos(record.conditions, record.sos)
     return False
 
 
@@ -204,7 +230,7 @@ class CertifiedEmptiness:
     """An oracle that knows only checkable emptiness certificates.
 
     ``decide`` answers ``Infeasible`` for a sign system that has a
-    ``syntactic``, ``farkas``, ``inertia`` or ``factors`` record among ``records`` (re-checked
+    ``syntactic``, ``farkas``, ``inertia``, ``factors`` or ``sos`` record among ``records`` (re-checked
     exactly, no solver), and ``Undecided`` for anything else, so that a
     case split can put it in front of the real oracles: the branches a
     certificate settles cost nothing, every other one is decided anew.

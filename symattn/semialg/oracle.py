@@ -6,7 +6,8 @@
   condition (never anything less);
 * :class:`Infeasible` -- only from a sound proof: a syntactic argument,
   exact linear arithmetic (z3 QF_LRA, on the conditions, an affine subset or
-  the monomial relaxation) or z3 nlsat answering unsat;
+  the monomial relaxation), an exactly checked sum-of-squares identity, or
+  z3 nlsat (or the portfolio) answering unsat;
 * :class:`Undecided` -- z3 unknown/timeout/error or deadline exhausted; the
   reason says which.
 
@@ -34,6 +35,10 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
                 sets); each sign case is decided by the layers below ``line``
                 (memo, exact linear arithmetic, inertia, nlsat); the reason of
                 an emptiness lists the cases' layers
+``sos``         only when ``portfolio`` is set and cvxpy is installed: a
+                sum-of-squares certificate Σ c_α g^α + zᵀQz ≡ 0 over
+                products of one, then two conditions, proposed by a
+                semidefinite program and checked exactly (``sos.py``)
 ``nlsat``       z3 QF_NRA under escalating timeouts, on the dehomogenised
                 problem when scaling symmetries exist (see ``scaling.py``)
 ``portfolio``   instead of ``nlsat`` when ``portfolio`` is set: z3, yices 2
@@ -173,6 +178,10 @@ class Oracle:
     ``inertia``: try the exact inertia argument for attention scores.
     ``factoring``: split conditions along their irreducible factors over QQ
     when some condition factors, into at most ``factor_cases`` sign cases.
+    ``sos``: before the portfolio's solvers (only when ``portfolio`` is set),
+    search a sum-of-squares certificate for at most ``sos_seconds`` and a Gram
+    matrix of at most :data:`~symattn.semialg.sos.QUICK_GRAM` rows (needs
+    cvxpy; without it the layer is skipped).
     """
 
     def __init__(self, ring: PolyRing, *, seed: int = 0,
@@ -183,7 +192,7 @@ class Oracle:
                  pool_size: int = 16, samples: int = 512, ascent: bool = True,
                  memo_size: int = 200_000,
                  portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True,
-                 factoring: bool = True, factor_cases: int = 64):
+                 factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 1.0):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
@@ -200,6 +209,8 @@ class Oracle:
         self.inertia = inertia
         self.factoring = factoring
         self.factor_cases = factor_cases
+        self.sos = sos and self.portfolio is not None and _sos_available()
+        self.sos_seconds = sos_seconds
         self._z3 = None
         self._relax_backend = None
         self._memo: dict[frozenset, Decision] = {}
@@ -360,6 +371,12 @@ class Oracle:
             if (system.splits or system.dropped) and system.count() <= self.factor_cases:
                 return self._factor_cases(system, ls, key, found, hint, deadline)
 
+        # -- certificates: a sum of squares, checked exactly (portfolio passes only) ---
+        if self.sos and not _past(deadline):
+            proof = self._sos(conds, deadline)
+            if proof is not None:
+                return self._infeasible(key, key, proof)
+
         # -- nonlinear: z3 nlsat (or the portfolio) on the (dehomogenised) problem
         return self._nlsat(conds, ips, targets, ls, key, found, hint_pt, deadline)
 
@@ -467,6 +484,20 @@ class Oracle:
             be = self._relax_backend = Z3Backend(max(len(index), 2 * self.ring.ngens))
         status, core = be.check(lin, logic="QF_LRA", timeout=0.5, deadline=deadline, nonneg=even, want_core=True)
         return core if status == "unsat" else None
+
+    def _sos(self, conds, deadline) -> Optional[str]:
+        """The reason of an emptiness proved by a sum-of-squares certificate (one condition, then
+        products of two, while the Gram matrix stays within its limit), or None."""
+        from .sos import QUICK_GRAM, search
+        seconds = self.sos_seconds if deadline is None else min(self.sos_seconds, deadline - time.monotonic())
+        if seconds <= 0:
+            return None
+        found = search(conds, (1, 2), timeout=seconds, max_gram=QUICK_GRAM)
+        if found.certificate is None:
+            return None
+        return (f"sos: a sum-of-squares identity with products of at most {found.certificate.degree} "
+                f"condition(s) and a {len(found.certificate.basis)}x{len(found.certificate.basis)} "
+                "Gram matrix, checked exactly")
 
     # ------------------------------------------------------------------
     def _subproblems(self, ips, targets, fix, hint_pt) -> list[_Sub]:
@@ -669,6 +700,11 @@ def _portfolio(spec) -> Optional["Portfolio"]:
         return spec
     chosen = Portfolio(None if spec is True else list(spec))
     return chosen if chosen.procedures else None
+
+
+def _sos_available() -> bool:
+    from .sos import available
+    return available()
 
 
 def _past(deadline: Optional[float]) -> bool:

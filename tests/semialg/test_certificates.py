@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from fractions import Fraction
 
 import pytest
@@ -11,6 +12,7 @@ import sympy
 from symattn.semialg.certificates import (CertifiedEmptiness, Emptiness, certify, check, check_farkas,
                                           farkas_multipliers)
 from symattn.semialg.oracle import Infeasible, Undecided
+from symattn.semialg.sos import available as sos_available
 from symattn.semialg.poly import polynomial_ring
 
 x, y, z = sympy.symbols("cert_x cert_y cert_z")
@@ -45,12 +47,20 @@ def test_even_monomials_may_be_left_over_with_a_nonpositive_sign():
     assert not check_farkas(((Y - X**2 + X, 1), (Y, -1)), (1, 1))   # an odd monomial x is left over
 
 
-def test_the_procedures_are_named_honestly():
+def test_the_procedures_are_named_honestly(monkeypatch):
     assert certify(Emptiness(((X**2 + Y**2 + 1, -1),), "syntactic: ...")).procedure == "syntactic"
-    # x·y > 1 with x > 0 > y is empty, but no combination cancels x·y: it rests on a solver
-    solver = certify(Emptiness(((X * Y - 1, 1), (X, 1), (Y, -1)), "nlsat: z3 QF_NRA proves emptiness"))
+    # x·y > 1 with x > 0 > y is empty, but no linear combination cancels x·y: without the
+    # sum-of-squares search it rests on a solver
+    system = ((X * Y - 1, 1), (X, 1), (Y, -1))
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "cvxpy", None)
+        solver = certify(Emptiness(system, "nlsat: z3 QF_NRA proves emptiness"))
     assert solver.procedure == "solver" and not solver.checkable and not check(solver)
     assert solver.reason.startswith("nlsat")
+    # the product of the last two does cancel it: (x·y − 1) + x·(−y) = −1
+    if sos_available():
+        found = certify(Emptiness(system, "nlsat: z3 QF_NRA proves emptiness"))
+        assert found.procedure == "sos" and check(found) and found.sos.degree == 2
 
 
 def test_random_linear_systems_agree_with_an_exact_point_search():
@@ -78,7 +88,7 @@ def test_random_linear_systems_agree_with_an_exact_point_search():
 def test_the_certificate_oracle_answers_only_from_checked_records():
     good = certify(Emptiness(((X - Y, 1), (Y - 1, 1), (X - 1, -1)), "lra"))
     forged = Emptiness(((X, 1), (Y, 1)), "forged", "farkas", (Fraction(1), Fraction(1)))
-    solver = certify(Emptiness(((X * Y - 1, 1), (X, 1), (Y, -1)), "nlsat"))
+    solver = Emptiness(((X * Y - 1, 1), (X, 1), (Y, -1)), "nlsat", "solver")
     oracle = CertifiedEmptiness([good, forged, solver])
     assert isinstance(oracle.decide(tuple(reversed(good.conditions))), Infeasible)   # order does not matter
     assert isinstance(oracle.decide(forged.conditions), Undecided)
