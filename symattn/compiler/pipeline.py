@@ -38,14 +38,16 @@ __all__ = ["compile", "compile_graph", "relu_entries", "kept_relu_entries", "def
 #: nonempty branches here, in tens of milliseconds).  Only then the whole
 #: decision portfolio (z3, yices 2 and cvc5, whichever are installed) at 1 s,
 #: at 4 s and at 15 s: a long call is made only for what every engine left
-#: open at the shorter limits.  Each pass finishes its whole queue before the
+#: open at the shorter limits.  The sum-of-squares search (when cvxpy is
+#: installed) runs in the 1 s pass only: it is deterministic, so a search that
+#: failed there fails again.  Each pass finishes its whole queue before the
 #: next starts, so a hard system cannot starve the others.
 ORACLE_PASSES = (
     dict(z3_timeouts=(), samples=0, line_budget=(2, 2), ascent=False),
-    dict(z3_timeouts=(0.25,), portfolio=("yices", "z3")),
+    dict(z3_timeouts=(0.25,), portfolio=("yices", "z3"), sos=False),
     dict(z3_timeouts=(1.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
-    dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
-    dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True),
+    dict(z3_timeouts=(4.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True, sos=False),
+    dict(z3_timeouts=(15.0,), samples=0, line_budget=(2, 2), ascent=False, portfolio=True, sos=False),
 )
 
 
