@@ -138,7 +138,7 @@ def compile_graph(graph: ExpressionGraph, *, budget: Budget | float | None = Non
             oracles = default_oracles(ring, seed)
         else:
             oracles = list(oracle) if isinstance(oracle, (list, tuple)) else [oracle]
-        splitter = CaseSplitter(ring, oracles, pool, Budget.of(budget), progress, params=params)
+        splitter = CaseSplitter(ring, oracles, pool, budget, progress, params=params)
         result = splitter.run(graph, inputs)
     source = PieceSource(graph, ring, inputs, params)
     pieces = tuple(Piece(leaf.region, pattern=leaf.pattern, source=source) for leaf in result.pieces)

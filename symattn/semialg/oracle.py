@@ -81,6 +81,7 @@ from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
 from .inertia import score_inertia
 from .factoring import FactoredSystem, factor_system
+from .sos import QUICK_GRAM, available as sos_available, search as sos_search
 
 if TYPE_CHECKING:                      # pragma: no cover
     from .portfolio import Portfolio
@@ -209,7 +210,7 @@ class Oracle:
         self.inertia = inertia
         self.factoring = factoring
         self.factor_cases = factor_cases
-        self.sos = sos and self.portfolio is not None and _sos_available()
+        self.sos = sos and self.portfolio is not None and sos_available()
         self.sos_seconds = sos_seconds
         self._z3 = None
         self._relax_backend = None
@@ -488,11 +489,10 @@ class Oracle:
     def _sos(self, conds, deadline) -> Optional[str]:
         """The reason of an emptiness proved by a sum-of-squares certificate (one condition, then
         products of two, while the Gram matrix stays within its limit), or None."""
-        from .sos import QUICK_GRAM, search
         seconds = self.sos_seconds if deadline is None else min(self.sos_seconds, deadline - time.monotonic())
         if seconds <= 0:
             return None
-        found = search(conds, (1, 2), timeout=seconds, max_gram=QUICK_GRAM)
+        found = sos_search(conds, (1, 2), timeout=seconds, max_gram=QUICK_GRAM)
         if found.certificate is None:
             return None
         return (f"sos: a sum-of-squares identity with products of at most {found.certificate.degree} "
@@ -700,11 +700,6 @@ def _portfolio(spec) -> Optional["Portfolio"]:
         return spec
     chosen = Portfolio(None if spec is True else list(spec))
     return chosen if chosen.procedures else None
-
-
-def _sos_available() -> bool:
-    from .sos import available
-    return available()
 
 
 def _past(deadline: Optional[float]) -> bool:

@@ -416,7 +416,7 @@ def normalize_condition(g: PolyElement, sign: int) -> tuple[PolyElement, int]:
 def _quadratic_gram(g: PolyElement) -> Optional[list[list[Fraction]]]:
     """Gram matrix G with g(x) = (x, 1)^T G (x, 1) over the generators g uses.
 
-    The constant comes *last*, so in :func:`_pivots` its pivot is the Schur
+    The constant comes *last*, so in :func:`psd_pivots` its pivot is the Schur
     complement ``c - b^T A^+ b``, the minimum of g when the quadratic part
     is PSD.
     """
@@ -444,9 +444,10 @@ def _quadratic_gram(g: PolyElement) -> Optional[list[list[Fraction]]]:
     return G
 
 
-def _pivots(G: list[list[Fraction]]) -> Optional[list[Fraction]]:
-    """Pivots of exact symmetric elimination if G is PSD, else None."""
-    A = [row[:] for row in G]
+def psd_pivots(G: Sequence[Sequence[Fraction]]) -> Optional[list[Fraction]]:
+    """Pivots of exact symmetric elimination if the symmetric matrix G is PSD, else None (a zero
+    pivot needs a zero row: a PSD matrix with a zero diagonal entry has a zero row there)."""
+    A = [list(row) for row in G]
     n = len(A)
     piv = []
     for k in range(n):
@@ -481,7 +482,7 @@ def is_nonnegative(g: PolyElement) -> bool:
     if _even_positive(g):
         return True
     gram = _quadratic_gram(g)
-    return gram is not None and _pivots(gram) is not None
+    return gram is not None and psd_pivots(gram) is not None
 
 
 def is_positive(g: PolyElement) -> bool:
@@ -498,5 +499,5 @@ def is_positive(g: PolyElement) -> bool:
     gram = _quadratic_gram(g)
     if gram is None:
         return False
-    piv = _pivots(gram)
+    piv = psd_pivots(gram)
     return piv is not None and piv[-1] > 0

@@ -82,7 +82,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterator, Optional, Sequence
 
-from .poly import PolyElement
+from .poly import PolyElement, psd_pivots
 from .region import Condition
 from ..rationals import to_fraction
 
@@ -144,11 +144,8 @@ class SOSSearch:
 # the exact check
 # --------------------------------------------------------------------------
 def is_psd(matrix: Sequence[Sequence[Any]]) -> bool:
-    """Whether a symmetric rational matrix is positive semidefinite, by exact LDLᵀ.
-
-    The pivot is the largest remaining diagonal entry: a negative one refutes, and when the largest
-    is zero the remaining block must vanish entirely (a PSD matrix with a zero diagonal entry has a
-    zero row and column there).
+    """Whether a symmetric rational matrix is positive semidefinite, by exact LDLᵀ
+    (:func:`~symattn.semialg.poly.psd_pivots`); a matrix that is not square and symmetric is not.
 
     >>> is_psd([[2, 1], [1, 1]]), is_psd([[1, 2], [2, 1]]), is_psd([[0, 0], [0, 3]]), is_psd([])
     (True, False, True, True)
@@ -157,22 +154,7 @@ def is_psd(matrix: Sequence[Sequence[Any]]) -> bool:
     n = len(A)
     if any(len(row) != n for row in A) or any(A[i][j] != A[j][i] for i in range(n) for j in range(i)):
         return False
-    active = list(range(n))
-    while active:
-        p = max(active, key=lambda i: A[i][i])
-        d = A[p][p]
-        if d < 0:
-            return False
-        if d == 0:
-            return all(A[i][j] == 0 for i in active for j in active)
-        active.remove(p)
-        for i in active:
-            f = A[i][p] / d
-            if f:
-                row, prow = A[i], A[p]
-                for j in active:
-                    row[j] -= f * prow[j]
-    return True
+    return psd_pivots(A) is not None
 
 
 def _condition_polys(conditions: Sequence[Condition]) -> list[PolyElement]:
@@ -318,7 +300,7 @@ def find_sos(conditions: Sequence[Condition], degree: int = 1, *, timeout: float
     polys = _condition_polys(conditions)
     ngens = polys[0].ring.ngens
     stop = time.monotonic() + timeout
-    outcome = SOSSearch("none", detail=f"no certificate with products of at most {degree} conditions")
+    none = f"no certificate with products of at most {degree} conditions"
     too_large = False
     notes: list[str] = []
     for group in _groups(polys, degree):
@@ -340,7 +322,7 @@ def find_sos(conditions: Sequence[Condition], degree: int = 1, *, timeout: float
     if too_large and not notes:
         return SOSSearch("too large", detail=f"the Gram matrix would exceed {max_gram} rows "
                                              f"(or more than {MAX_PRODUCTS} products)")
-    return SOSSearch("none", detail=f"{outcome.detail} ({'; '.join(notes)})" if notes else outcome.detail)
+    return SOSSearch("none", detail=f"{none} ({'; '.join(notes)})" if notes else none)
 
 
 def search(conditions: Sequence[Condition], degrees: Sequence[int] = (1, 2), *, timeout: float = 5.0,
