@@ -328,7 +328,10 @@ def find_sos(conditions: Sequence[Condition], degree: int = 1, *, timeout: float
 def search(conditions: Sequence[Condition], degrees: Sequence[int] = (1, 2), *, timeout: float = 5.0,
            max_gram: int = MAX_GRAM) -> SOSSearch:
     """:func:`find_sos` at each degree in turn, sharing ``timeout``; the first found certificate,
-    else the last outcome (stopping at the first ``"too large"`` or ``"not available"``)."""
+    else the last outcome (stopping at the first ``"too large"`` or ``"not available"``).  Importing
+    cvxpy (about a second, once per process) is not counted in ``timeout``."""
+    if _cvxpy() is None:
+        return SOSSearch("not available", detail="cvxpy is not installed")
     stop = time.monotonic() + timeout
     outcome = SOSSearch("none", detail="no degree tried")
     for d in degrees:
