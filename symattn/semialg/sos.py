@@ -408,7 +408,9 @@ def _solve(cp, conditions, group, basis, timeout, denominators) -> tuple[Optiona
 def _run(cp, problem, timeout: float) -> bool:
     """Solve with clarabel, else scs; False when neither gives a (nearly) optimal point."""
     installed = cp.installed_solvers()
-    for name, options in (("CLARABEL", {"time_limit": max(0.1, timeout)}),
+    # one clarabel thread: its default thread pool, once started, deadlocks a process forked from this
+    # one (a compile on workers=k after one in process); the systems are small, and the cores are busy
+    for name, options in (("CLARABEL", {"time_limit": max(0.1, timeout), "max_threads": 1}),
                           ("SCS", {"time_limit_secs": max(0.1, timeout), "eps": 1e-9})):
         if name not in installed:
             continue

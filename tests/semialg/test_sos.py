@@ -197,3 +197,27 @@ def test_a_certificate_on_the_boundary_of_the_cone_is_found(cvxpy):
     assert found.status == "found" and check_sos(system, found.certificate)
     assert not is_psd([[q - (i == j) * Fraction(1, 10**9) for j, q in enumerate(row)]
                        for i, row in enumerate(found.certificate.gram)])          # Q is singular
+
+
+
+def _solved_in_child(_) -> bool:
+    import cvxpy as cp
+    import numpy as np
+    q = cp.Variable((20, 20), PSD=True)          # large enough for clarabel to use its thread pool
+    problem = cp.Problem(cp.Minimize(cp.trace(np.diag(np.arange(1.0, 21.0)) @ q)), [cp.trace(q) == 1])
+    return sos._run(cp, problem, 10.0) and abs(problem.value - 1) < 1e-6
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_the_sdp_solves_in_a_process_forked_after_one_here(cvxpy):
+    # a solver thread pool started here must not deadlock a forked worker (workers=k after an in-process compile)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    assert _solved_in_child(None)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        assert pool.submit(_solved_in_child, None).result(timeout=60)
+    finally:
+        for p in list(pool._processes.values()):
+            p.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
