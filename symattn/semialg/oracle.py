@@ -524,6 +524,8 @@ class Oracle:
         return subs
 
     def _nlsat(self, conds, ips, targets, ls, key, found, hint_pt, deadline) -> Decision:
+        if not self.z3_timeouts:            # a pass without nonlinear calls: no slices to prepare
+            return Undecided("z3 nlsat not run")
         fixes: list[list[int]] = []
         if self.homogeneous is not False:
             for k in self.max_fixed:

@@ -29,8 +29,8 @@ simply get weight 0 unless the polynomials happen to be homogeneous in them.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
-from fractions import Fraction
 from typing import Sequence
 
 from .poly import IntPoly
@@ -60,7 +60,7 @@ def coordinates_to_fix(polys: Sequence[IntPoly], max_fixed: int) -> list[int]:
     cols = sorted(occurrences, key=lambda i: (occurrences[i], -i))
     pos = {g: k for k, g in enumerate(cols)}
     n = len(cols)
-    pivots: dict[int, list[Fraction]] = {}        # pivot column -> reduced row
+    rows: set[tuple[int, ...]] = set()          # exponent differences: their span is the obstruction
     for p in polys:
         if len(p.terms) < 2:
             continue
@@ -71,29 +71,36 @@ def coordinates_to_fix(polys: Sequence[IntPoly], max_fixed: int) -> list[int]:
                 v[pos[i]] = e
             dense.append(v)
         base = dense[0]
-        for v in dense[1:]:
-            row = [Fraction(a - b) for a, b in zip(v, base)]
-            _reduce_insert(pivots, row)
-            if len(pivots) == n:
-                return []
+        rows.update(tuple(a - b for a, b in zip(v, base)) for v in dense[1:])
+    rows.discard((0,) * n)
+    # the pivot columns of the reduced echelon form depend on the row space alone, not on the order
+    pivots: dict[int, list[int]] = {}           # pivot column -> reduced integer row
+    for row in sorted(rows):
+        _reduce_insert(pivots, list(row))
+        if len(pivots) == n:
+            return []
     free = [cols[k] for k in range(n) if k not in pivots]
     free.reverse()                                   # most frequent first
     return free[:max_fixed]
 
 
-def _reduce_insert(pivots: dict[int, list[Fraction]], row: list[Fraction]) -> None:
-    """Add ``row`` to an echelon basis (leftmost pivot per row), fully reduced."""
+def _reduce_insert(pivots: dict[int, list[int]], row: list[int]) -> None:
+    """Add an integer ``row`` to a reduced echelon basis (each pivot column is zero in every other
+    row), fraction-free: rows are integer multiples of the rational ones, kept primitive."""
     for c, prow in pivots.items():
         f = row[c]
         if f:
-            row = [a - f * b for a, b in zip(row, prow)]
+            row = _primitive([prow[c] * a - f * b for a, b in zip(row, prow)])
     lead = next((k for k, a in enumerate(row) if a), None)
     if lead is None:
         return
-    inv = 1 / row[lead]
-    row = [a * inv for a in row]
     for c, prow in list(pivots.items()):
         f = prow[lead]
         if f:
-            pivots[c] = [a - f * b for a, b in zip(prow, row)]
+            pivots[c] = _primitive([row[lead] * a - f * b for a, b in zip(prow, row)])
     pivots[lead] = row
+
+
+def _primitive(row: list[int]) -> list[int]:
+    g = math.gcd(*row)
+    return [a // g for a in row] if g > 1 else row

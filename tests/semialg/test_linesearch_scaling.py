@@ -64,3 +64,25 @@ def test_scaling_symmetries():
     assert _fix([a[0] + 1]) == []
     assert _fix([a[0] ** 2 + a[0] * a[1] + a[1]]) == []
     assert len(_fix([a[0] + a[1], a[0] * a[1] + a[2] ** 2], k=0)) == 0
+
+
+def test_scaling_symmetries_against_the_kernel_of_the_exponent_differences():
+    # independent oracle: fixing the generators F to ±1 loses nothing exactly when the scaling
+    # weights (the kernel of the exponent differences) reach every sign and size on F, i.e. the
+    # kernel's basis restricted to F has rank |F|; and no more than dim ker can be fixed
+    rng = random.Random(7)
+    s = sympy.symbols("k0:6")
+    R = polynomial_ring(s)
+    for _ in range(300):
+        polys = []
+        for _ in range(rng.randint(1, 3)):
+            terms = {tuple(rng.choice((0, 0, 1, 2, 3)) for _ in s) for _ in range(rng.randint(1, 4))}
+            polys.append(R.from_dict({m: rng.choice([-3, -1, 1, 2]) for m in terms}))
+        occurring = sorted({i for p in polys for m in p.monoms() for i, e in enumerate(m) if e})
+        rows = [[a - b for a, b in zip(m, p.monoms()[0])] for p in polys for m in p.monoms()[1:]]
+        kernel = sympy.Matrix(rows or [[0] * len(s)])[:, occurring].nullspace()
+        fixed = coordinates_to_fix([compile_poly(p) for p in polys], 9)
+        assert len(fixed) == len(kernel)
+        if fixed:
+            K = sympy.Matrix.hstack(*kernel)
+            assert K[[occurring.index(i) for i in fixed], :].rank() == len(fixed)
