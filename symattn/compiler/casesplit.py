@@ -395,9 +395,13 @@ class CaseSplitter(PolyRules):
             elif isinstance(answer, Infeasible):
                 self.result.pruned.append(Emptiness(conditions, answer.reason))
             elif stage + 1 < len(self.oracles):
-                self.queues[stage + 1].append((conditions, st, enter))
+                self._escalate(conditions, st, enter, stage + 1)
             else:
                 self.result.undecided.append(UndecidedCase(conditions, answer.reason))
+
+    def _escalate(self, conditions: tuple[Condition, ...], st: _State, enter: _Deferred, stage: int) -> None:
+        """A branch oracle ``stage - 1`` left undecided waits for oracle ``stage``."""
+        self.queues[stage].append((conditions, st, enter))
 
     def _leaf(self, st: _State) -> None:
         region = Region(st.conditions, self.pool.witness(int(st.idx[0])))

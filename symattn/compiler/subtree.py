@@ -34,6 +34,7 @@ the pieces, witnesses and records the serial walk gives for it.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
@@ -48,7 +49,7 @@ from ..semialg.poly import PolyRing
 from ..semialg.region import Condition, Witness
 from .casesplit import Budget, CaseSplitter, SplitResult, _Branch, _Entry
 
-__all__ = ["Prefix", "SubtreeSplitter", "SMALL_DEPTH"]
+__all__ = ["Prefix", "SubtreeSplitter", "ReplayCache", "SMALL_DEPTH"]
 
 #: a branch within this many ReLU entries of the last one is finished by the task that reached it,
 #: after its slice: at most 2^SMALL_DEPTH regions, cheaper than the replay another task would need
@@ -86,7 +87,7 @@ class Prefix:
         if not isinstance(data, (list, tuple)) or len(data) != 3:
             raise InputError("prefix", f"a prefix is [signs, witness, stage], got {data!r}")
         signs, witness, stage = data
-        if not isinstance(signs, (list, tuple)) or any(s not in (-1, 0, 1) or isinstance(s, bool) for s in signs):
+        if not isinstance(signs, (list, tuple)) or not set(map(type, signs)) <= {int} or not set(signs) <= {-1, 0, 1}:
             raise InputError("prefix.signs", f"signs are -1, 0 or 1, got {signs!r}")
         if witness is not None and (not isinstance(witness, (list, tuple))
                                     or not all(isinstance(c, str) for c in witness)):
@@ -101,6 +102,45 @@ class Prefix:
         return self.stage is not None
 
 
+class ReplayCache:
+    """The states of the walk that replays in this process reached, by their sign prefix, so that
+    the next replay starts at its deepest known ancestor instead of the root (the prefixes of one
+    task, and of the tasks one worker runs, are mostly siblings).
+
+    A state is what the walk holds just past a split: the values computed so far, the conditions
+    and the pool points of the region; the walk never changes one after the split, so it can be
+    shared.  Only states whose points are the pool's own are kept (an oracle's witness is added to
+    the pool per task).  ``limit`` bounds the pool points held in all, least recently used out first.
+    The cache belongs to one graph, pool and ring (:class:`~symattn.compiler.tasks.JobContext`).
+    """
+
+    def __init__(self, limit: int = 4_000_000) -> None:
+        self.limit, self.points = limit, 0
+        self._states: OrderedDict[tuple[int, ...], _Entry] = OrderedDict()
+
+    def deepest(self, signs: tuple[int, ...]) -> "_Entry | None":
+        """The state of the longest proper prefix of ``signs`` held, or None."""
+        for length in range(len(signs) - 1, 0, -1):
+            state = self._states.get(signs[:length])
+            if state is not None:
+                self._states.move_to_end(signs[:length])
+                return state
+        return None
+
+    def keep(self, signs: tuple[int, ...], state: _Entry) -> None:
+        if signs in self._states:
+            self._states.move_to_end(signs)
+            return
+        self._states[signs] = state
+        self.points += len(state.st.idx)
+        while self.points > self.limit and self._states:
+            _, old = self._states.popitem(last=False)
+            self.points -= len(old.st.idx)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+
 class SubtreeSplitter(CaseSplitter):
     """The case split of the subtree at ``prefix``, stopping after ``slice_seconds`` (None: never)
     of work below it; with ``walk_only`` it asks no oracle (its questions join the frontier), as the
@@ -113,9 +153,11 @@ class SubtreeSplitter(CaseSplitter):
 
     def __init__(self, ring: PolyRing, oracles: Sequence[Oracle], pool: SamplePool,
                  budget: Budget | None = None, params: Mapping | None = None, *,
-                 prefix: Prefix = Prefix(), slice_seconds: float | None = None, walk_only: bool = False) -> None:
+                 prefix: Prefix = Prefix(), slice_seconds: float | None = None, walk_only: bool = False,
+                 replays: "ReplayCache | None" = None) -> None:
         super().__init__(ring, oracles, pool, budget, progress=False, params=params)
         self.prefix, self.slice_seconds, self.walk_only = prefix, slice_seconds, walk_only
+        self.replays = replays
         self._walked = False
         self._depth = -1              # the position of the branch being tried, while it is
         self.entries = 0
@@ -155,6 +197,15 @@ class SubtreeSplitter(CaseSplitter):
     def _unexplored(self, branch: _Branch, conditions, stage: int | None, reason: str) -> None:
         self.frontier.append((self.prefix_of(branch, stage), conditions))
 
+    def _escalate(self, conditions, st, enter, stage: int) -> None:
+        # a question goes no further than the stage its task was given: the next stage waits until
+        # every task has asked its questions at this one, as the serial compile asks pass k of every
+        # branch before pass k + 1 of any
+        if stage > (self.prefix.stage or 0):
+            self.frontier.append((self.prefix_of(enter.branch, stage), conditions))
+        else:
+            super()._escalate(conditions, st, enter, stage)
+
     def _defer(self, branch: _Branch, conditions, stage: int) -> None:
         self.asked.setdefault(conditions, self.prefix_of(branch, None))
         super()._defer(branch, conditions, stage)
@@ -183,7 +234,9 @@ class SubtreeSplitter(CaseSplitter):
         if not signs:
             self._begin_slice()
             return super()._walk(k, env, st)
-        task = self._advance(k, env, st)
+        task = self.replays.deepest(signs) if self.replays is not None else None
+        if task is None:
+            task = self._advance(k, env, st)
         witness: np.ndarray | None = None
         while True:
             if task is None:
@@ -217,6 +270,8 @@ class SubtreeSplitter(CaseSplitter):
                     raise InputError("prefix.witness", "the witness fails a condition of the prefix")
                 sub = witness
             task = self._enter(branch, conditions, sub)
+            if self.replays is not None and witness is None:
+                self.replays.keep(signs[:len(done) + 1], task)
 
     def _prefix_witness(self, conditions: tuple[Condition, ...]) -> np.ndarray:
         """The prefix's witness as a pool point, checked exactly against ``conditions``."""
