@@ -56,7 +56,7 @@ from .casesplit import Budget, SplitResult, _Progress, branch_order
 from .checkpoint import Checkpoint
 from .frame import spline_frame
 from .subtree import Prefix
-from .tasks import decode_result, job_data, job_key, run_task, task_data
+from .tasks import DecodedResult, job_data, job_key, run_task, task_data
 
 __all__ = ["split_on", "local_pool", "check_executor", "InProcessExecutor", "SLICE", "FIRST_SLICE", "MAX_TRIES"]
 
@@ -65,6 +65,8 @@ SLICE = 5.0
 FIRST_SLICE = 0.25
 #: the most prefixes one task takes (short ones are batched, so that a task is worth shipping)
 MAX_BATCH = 32
+#: how many pieces the driver decodes between two looks at its tasks
+DECODE_CHUNK = 500
 #: how often a task whose worker was lost is run again before its prefixes are left undecided
 MAX_TRIES = 3
 
@@ -143,6 +145,10 @@ class _Queue:
     def cheapest(self) -> int:
         return min(r for r, q in self.ranks.items() if q)
 
+    def waiting(self) -> int:
+        """How many prefixes of the cheapest rank wait (what the next tasks are cut from)."""
+        return len(self.ranks[self.cheapest()])
+
     def take(self, size: int) -> list[_Open]:
         """Up to ``size`` prefixes of the cheapest rank (one task gets one kind of work)."""
         q = self.ranks[self.cheapest()]
@@ -167,16 +173,21 @@ class _Merged:
         self.log: list[tuple[int, list[int], float, int]] = []
         self.pids: set[int] = set()
         self.exhausted = False
+        self.pieces = 0                           # pieces merged, decoded or not
+        self.pending: deque = deque()             # results whose pieces are not decoded yet
 
     def add(self, raw: Mapping[str, Any], task: int, items: Sequence[_Open]) -> list[_Open]:
-        """Merge a task's result; returns its frontier.  The task log (id, parent tasks, seconds of work,
-        pieces) is what :mod:`benchmarks.scaling` schedules on simulated workers."""
-        pieces, pruned, undecided, frontier = decode_result(self.ring, raw)
+        """Merge a task's result; returns its frontier.  Its pieces are decoded later
+        (:meth:`decode`).  The task log (id, parent tasks, seconds of work, pieces) is what
+        :mod:`benchmarks.scaling` schedules on simulated workers."""
+        decoded = DecodedResult(self.ring, raw)
         parents = sorted({o.parent for o in items if o.parent is not None})
-        self.log.append((task, parents, sum(raw["seconds"]), len(pieces)))
-        self.result.pieces.extend(pieces)
-        self.result.pruned.extend(r for r, _ in pruned)
-        self.result.undecided.extend(r for r, _ in undecided)
+        self.log.append((task, parents, sum(raw["seconds"]), decoded.count))
+        self.pieces += decoded.count
+        if decoded.count:
+            self.pending.append(decoded)
+        self.result.pruned.extend(r for r, _ in decoded.pruned)
+        self.result.undecided.extend(r for r, _ in decoded.undecided)
         if self.saved is not None:
             self.saved.record(raw)
         for layer, count in raw["oracle"].items():
@@ -184,7 +195,18 @@ class _Merged:
         self.durations.extend(raw["seconds"])
         self.pids.add(raw["pid"])
         self.exhausted |= raw["exhausted"]
-        return [_Open(p, c, parent=task) for p, c in frontier]
+        return [_Open(p, c, parent=task) for p, c in decoded.frontier]
+
+    def decode(self, limit: int | None = None) -> None:
+        """Decode up to ``limit`` of the pieces that came back (None: all of them)."""
+        while self.pending and (limit is None or limit > 0):
+            decoded = self.pending[0]
+            pieces = decoded.pieces(limit)
+            self.result.pieces.extend(pieces)
+            if limit is not None:
+                limit -= len(pieces)
+            if not decoded.left:
+                self.pending.popleft()
 
 
 def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbol, Any], *, samples: int,
@@ -204,6 +226,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
     if saved is not None and saved.exists():
         pieces, pruned = saved.load()
         merged.result.pieces.extend(pieces)
+        merged.pieces += len(pieces)
         merged.result.pruned.extend(pruned)
         open_.extend(_Open(p, c) for p, c in saved.reopened)
         merged.result.stats["resumed"] = dict(pieces=len(pieces), emptiness=len(pruned), reopened=len(saved.reopened))
@@ -221,7 +244,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
 
     def left() -> Budget:
         seconds = None if deadline is None else max(0.0, deadline - time.monotonic())
-        regions = None if budget.regions is None else max(0, budget.regions - len(merged.result.pieces))
+        regions = None if budget.regions is None else max(0, budget.regions - merged.pieces)
         return Budget(seconds=seconds, regions=regions, memory=budget.memory)
 
     def out_of_budget() -> bool:
@@ -252,12 +275,17 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
             if out_of_budget():
                 stopped = True
                 break
-            # no question while the walk may still grow: the serial order, cheapest first
-            while open_ and len(running) < 2 * capacity and open_.cheapest() <= min(
-                    (_Queue._rank(o) for _, items, _ in running.values() for o in items[:1]), default=99):
-                size = max(1, min(MAX_BATCH, math.ceil(len(open_) / (2 * capacity))))
+            # the serial order, cheapest first: no question while the walk may still grow, and no
+            # question of pass k + 1 while pass k has some under way; but a worker with nothing of
+            # those to do takes the next kind of work rather than idle
+            while open_ and len(running) < 2 * capacity and (len(running) < capacity or open_.cheapest() <= min(
+                    (_Queue._rank(o) for _, items, _ in running.values() for o in items[:1]), default=99)):
+                size = max(1, min(MAX_BATCH, math.ceil(open_.waiting() / (2 * capacity))))
                 submit(open_.take(size))
-            done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+            # the pieces that came back are decoded while the workers are busy, a chunk at a time
+            done, _ = wait(list(running), timeout=0 if merged.pending else 0.5, return_when=FIRST_COMPLETED)
+            if not done and merged.pending:
+                merged.decode(DECODE_CHUNK)
             for future in done:
                 task, items, tid = running.pop(future)
                 try:
@@ -275,7 +303,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
                 open_.extend([items[k] for k in raw["untouched"]] + merged.add(raw, tid, items))
             if saved is not None:
                 saved.write([o.prefix for o in open_] + [o.prefix for _, items, _ in running.values() for o in items])
-            bar.update(len(merged.result.pieces), len(open_) + len(running), time.monotonic() - start)
+            bar.update(merged.pieces, len(open_) + len(running), time.monotonic() - start)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -295,6 +323,7 @@ def split_on(executor: Executor | None, graph, substitution: Mapping[sympy.Symbo
                 open_.extend([items[k] for k in raw["untouched"]] + merged.add(raw, tid, items))
         if own:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
+    merged.decode()
     reason = "interrupted" if interrupted else "budget exhausted"
     for o in open_:
         merged.result.undecided.append(UndecidedCase(o.conditions, ("not decided: " if o.prefix.tried else

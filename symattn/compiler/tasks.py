@@ -40,7 +40,7 @@ import hashlib
 import json
 import os
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -56,9 +56,9 @@ from ..semialg.region import Condition, Region, UndecidedCase, Witness
 from .casesplit import Budget, LeafPiece
 from .frame import spline_frame
 from .seeded import oracle_passes
-from .subtree import Prefix, SubtreeSplitter
+from .subtree import Prefix, ReplayCache, SubtreeSplitter
 
-__all__ = ["job_data", "job_key", "task_data", "run_task", "JobContext", "decode_conditions", "PolyTable"]
+__all__ = ["job_data", "job_key", "task_data", "run_task", "JobContext", "decode_conditions", "DecodedResult", "PolyTable"]
 
 
 def job_data(graph, substitution: Mapping[sympy.Symbol, Any], *, samples: int, seed: int,
@@ -77,10 +77,15 @@ def job_key(job: Mapping[str, Any]) -> str:
 def task_data(key: str, prefixes: Sequence[Prefix], *, seconds: float | None,
               budget: Budget | None, walk: bool = False) -> dict[str, Any]:
     """A task: explore the subtrees at ``prefixes`` for at most ``seconds`` of new work in all;
-    ``walk``: only the walk the sample pool witnesses, every question comes back as a prefix."""
+    ``walk``: only the walk the sample pool witnesses, every question comes back as a prefix.
+
+    The budget's seconds are also written as the wall-clock time they end at (``ends``, seconds
+    since the epoch): a task may wait in the executor's queue, and must not start its budget afresh
+    when it runs.  A worker keeps to the earlier of the two."""
     b = budget or Budget()
     return {"job": key, "prefixes": [p.to_data() for p in prefixes], "slice": seconds, "walk": walk,
-            "budget": {"seconds": b.seconds, "regions": b.regions, "memory": b.memory}}
+            "budget": {"seconds": b.seconds, "regions": b.regions, "memory": b.memory,
+                       "ends": None if b.seconds is None else time.time() + b.seconds}}
 
 
 class _SignCache(SamplePool):
@@ -123,12 +128,21 @@ class JobContext:
         _, _, self.ring, self.inputs = spline_frame(self.graph, substitution)
         self.pool = _SignCache(SamplePool.random(self.ring, job["samples"], seed=job["seed"]))
         self.seed, self.passes = job["seed"], job["passes"]
+        self.replays = ReplayCache()
+        # one set of passes for every task: each question is asked afresh anyway, and the passes share
+        # what costs to build but decides nothing (z3 contexts, sign facts), as in one process
+        self.oracles = oracle_passes(self.ring, self.seed, self.passes)
 
     def explore(self, prefix: Prefix, seconds: float | None, budget: Budget, walk: bool = False) -> SubtreeSplitter:
         self.pool.clear_added()             # oracle witnesses of earlier tasks: no state refers to them
-        split = SubtreeSplitter(self.ring, oracle_passes(self.ring, self.seed, self.passes), self.pool,
-                                budget, self.params, prefix=prefix, slice_seconds=seconds, walk_only=walk)
+        before = [Counter(o.stats) for o in self.oracles]
+        split = SubtreeSplitter(self.ring, self.oracles, self.pool, budget, self.params, prefix=prefix,
+                                slice_seconds=seconds, walk_only=walk, replays=self.replays)
         split.run(self.graph, self.inputs)
+        asked: Counter[str] = Counter()
+        for oracle, old in zip(self.oracles, before):
+            asked.update(Counter(oracle.stats) - old)
+        split.result.stats["oracle"] = dict(asked)      # this subtree's questions only
         return split
 
 
@@ -189,7 +203,10 @@ def run_task(task: Mapping[str, Any], job: Mapping[str, Any] | None = None) -> d
     if ctx is None:
         return {"missing": task["job"]}
     b = task["budget"]
-    budget = Budget(seconds=b["seconds"], regions=b["regions"], memory=b["memory"])
+    seconds = b["seconds"]
+    if seconds is not None and b.get("ends") is not None:
+        seconds = max(0.0, min(seconds, b["ends"] - time.time()))
+    budget = Budget(seconds=seconds, regions=b["regions"], memory=b["memory"])
     start = time.monotonic()
     deadline = None if budget.seconds is None else start + budget.seconds
     table = PolyTable()
@@ -237,17 +254,44 @@ def _region_checked_by_the_worker(conditions: tuple[Condition, ...], witness: Wi
     return region
 
 
-def decode_result(ring: PolyRing, result: Mapping[str, Any]):
-    """``(pieces, pruned, undecided, frontier)`` of a result of :func:`run_task`, as objects of ``ring``.
+class DecodedResult:
+    """A result of :func:`run_task` in the objects of ``ring``: the records (each with its prefix,
+    or None) and the frontier at once, the pieces (:class:`LeafPiece`) on demand, a few at a time
+    (:meth:`pieces`): a walk's result holds thousands, and the driver has tasks to hand out first."""
 
-    Pieces are :class:`LeafPiece`; records come with their prefix (or None).
-    """
-    rows, cache = result["polys"], {}
-    cond = lambda data: decode_conditions(ring, rows, cache, data)    # noqa: E731
-    pieces = [LeafPiece(_region_checked_by_the_worker(cond(c), Witness.from_fractions(
-        ring, [Fraction(v) for v in w])), tuple(pattern)) for pattern, w, c in result["pieces"]]
-    origin = lambda data: None if data is None else Prefix.from_data(data)   # noqa: E731
-    pruned = [(Emptiness(cond(c), reason), origin(p)) for c, reason, p in result["pruned"]]
-    undecided = [(UndecidedCase(cond(c), reason), origin(p)) for c, reason, p in result["undecided"]]
-    frontier = [(Prefix.from_data(p), cond(c)) for p, c in result["frontier"]]
-    return pieces, pruned, undecided, frontier
+    def __init__(self, ring: PolyRing, result: Mapping[str, Any]) -> None:
+        self.ring, self.rows, self._cache = ring, result["polys"], {}
+        self._raw = result["pieces"]
+        self._next = 0
+        origin = lambda data: None if data is None else Prefix.from_data(data)   # noqa: E731
+        self.pruned = [(Emptiness(self._conditions(c), reason), origin(p)) for c, reason, p in result["pruned"]]
+        self.undecided = [(UndecidedCase(self._conditions(c), reason), origin(p))
+                          for c, reason, p in result["undecided"]]
+        self.frontier = [(Prefix.from_data(p), self._conditions(c)) for p, c in result["frontier"]]
+
+    def _conditions(self, data) -> tuple[Condition, ...]:
+        return decode_conditions(self.ring, self.rows, self._cache, data)
+
+    @property
+    def count(self) -> int:
+        """How many pieces the result holds."""
+        return len(self._raw)
+
+    @property
+    def left(self) -> int:
+        """How many pieces :meth:`pieces` has not handed out yet."""
+        return len(self._raw) - self._next
+
+    def pieces(self, limit: int | None = None) -> list[LeafPiece]:
+        """The next ``limit`` pieces (None: all that are left)."""
+        end = len(self._raw) if limit is None else min(len(self._raw), self._next + limit)
+        out = [LeafPiece(_region_checked_by_the_worker(self._conditions(c), Witness.from_fractions(
+            self.ring, [_fraction(v) for v in w])), tuple(pattern)) for pattern, w, c in self._raw[self._next:end]]
+        self._next = end
+        return out
+
+
+def _fraction(text: str) -> Fraction:
+    """``"p/q"`` or ``"p"`` as a Fraction (what ``str`` of a Fraction writes; faster than parsing it generally)."""
+    num, _, den = text.partition("/")
+    return Fraction(int(num), int(den) if den else 1)

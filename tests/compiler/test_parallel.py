@@ -181,3 +181,64 @@ def test_a_spline_file_is_re_proved_on_the_pool_and_written_with_its_task_stats(
     text = spline.to_json()                          # the task statistics are plain data too
     proved = symattn.Spline.from_json(text, verify=True, executor=pool)
     assert proved.completeness == "proved" and proved.stats["reproved"]["tasks"] >= 1
+
+
+class _Undeciding:
+    """An oracle pass that decides nothing (and counts what it was asked)."""
+
+    def __init__(self):
+        self.stats, self.asked = {}, 0
+
+    def decide(self, conditions, *, hint=None, deadline=None):
+        from symattn.semialg.oracle import Undecided
+        self.asked += 1
+        return Undecided("decides nothing")
+
+
+def test_a_question_goes_no_further_than_the_stage_its_task_was_given():
+    # pass k + 1 of a question waits until every task has asked pass k, as in one process: a task
+    # hands an escalated question back as a prefix of the next stage instead of asking it itself
+    from symattn.compiler.frame import spline_frame
+    from symattn.compiler.subtree import SubtreeSplitter
+    from symattn.semialg.oracle import Oracle
+    from symattn.semialg.pool import SamplePool
+    graph = FeedForward([[1, -1]], [-1000, sympy.Rational(1000001, 1000)], [[1], [1]], None).trace(n=1)
+    ring, inputs = spline_frame(graph, {})[2:]
+    pool = SamplePool.random(ring, 256, seed=0)       # no point lies in the slab 1000 < x < 1000.001
+
+    def explore(prefix, first, second):
+        split = SubtreeSplitter(ring, [first, second], pool, prefix=prefix)
+        split.run(graph, inputs)
+        return split
+
+    walk = SubtreeSplitter(ring, [Oracle(ring)], pool, walk_only=True)
+    walk.run(graph, inputs)
+    questions = [p for p, _ in walk.frontier]
+    assert questions and all(p.stage == 0 for p in questions)
+    first, second = _Undeciding(), _Undeciding()
+    asked = [explore(p, first, second) for p in questions]
+    assert first.asked == len(questions) and second.asked == 0
+    handed_back = [p for split in asked for p, _ in split.frontier]
+    assert [p.signs for p in handed_back] == [p.signs for p in questions] and all(p.stage == 1 for p in handed_back)
+    # the next stage, asked by its own task, decides them: the slab's region is found
+    found = [leaf.pattern for p in handed_back for leaf in explore(p, first, Oracle(ring)).result.pieces]
+    assert (1, 1) in found
+
+
+def test_a_task_keeps_the_compile_deadline_however_long_it_waited():
+    graph = Attention([[1, 2]], [[1, -1]], [[1]]).trace(n=3)
+    job = job_data(graph, {}, samples=512, seed=0, passes=[dict(z3_timeouts=[0.5])])
+    task = task_data(job_key(job), [Prefix()], seconds=None, budget=Budget(seconds=100))
+    task["budget"]["ends"] -= 200                  # it waited in a queue past the compile's end
+    late = run_task(task, job)
+    on_time = run_task(task_data(job_key(job), [Prefix()], seconds=None, budget=Budget(seconds=100)), job)
+    assert late["exhausted"] and not on_time["exhausted"] and len(late["pieces"]) < len(on_time["pieces"])
+
+
+@pytest.mark.parametrize("bad, where", [([[1, 2], None, None], "prefix.signs"), ([[True], None, None], "prefix.signs"),
+                                        ([[1], None, -1], "prefix.stage"), ([[1], [0.5], None], "prefix.witness"),
+                                        ([[1], None], "prefix")])
+def test_a_malformed_prefix_is_refused_naming_its_part(bad, where):
+    with pytest.raises(InputError) as info:
+        Prefix.from_data(bad)
+    assert info.value.where == where
