@@ -8,8 +8,9 @@ split as often as it needs and no worker idles while one runs.  The first
 tasks get short slices, which fans the root out over the workers quickly.
 Open prefixes are taken cheapest first, as the serial walk takes them:
 every branch the sample pool may witness before any question, and the
-questions of one oracle pass before the next (what a budget leaves open is
-then what the serial compile leaves open).
+questions of one oracle pass before the next (a task asks a question only
+at the pass it was given, and hands it back for the next).  Only a worker
+that would otherwise idle takes the next kind of work early.
 
 **The same answer.**  Every question an oracle is asked is seeded from the
 question itself (:mod:`symattn.compiler.seeded`) and every subtree is

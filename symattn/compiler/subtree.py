@@ -2,8 +2,9 @@
 
 A :class:`Prefix` names one branch of the case split's tree by the signs
 the walk chose at the ReLU entries up to it, so it is plain data: a worker
-process that has the graph replays those signs from the root (no question
-is asked on the way) and explores the subtree below.
+process that has the graph replays those signs from the root, or from the
+deepest state an earlier replay in that process reached (:class:`ReplayCache`),
+with no question asked on the way, and explores the subtree below.
 :class:`SubtreeSplitter` is the case split doing that; when its time slice
 runs out, every branch it has not entered and every question it has not
 asked comes back as a prefix of its own (the *frontier*), to be explored
