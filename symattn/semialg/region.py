@@ -23,6 +23,7 @@ ValueError: witness violates condition x > 0: value 0
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -41,6 +42,12 @@ Condition = tuple[PolyElement, int]
 """``(g, +1)`` means ``g > 0``; ``(g, -1)`` means ``g < 0``."""
 
 
+@functools.lru_cache(maxsize=64)
+def _index_of(symbols: tuple) -> dict:
+    """Position of each symbol (shared by the witnesses of one ring; never changed)."""
+    return {s: k for k, s in enumerate(symbols)}
+
+
 class Witness(Printable, Mapping):
     """Immutable, hashable mapping Symbol -> sympy Rational (a rational point).
 
@@ -55,7 +62,7 @@ class Witness(Printable, Mapping):
 
     def __init__(self, point: Any = ()):
         if isinstance(point, Witness):
-            pairs = point._pairs
+            pairs = point._all_pairs()
         else:
             items = point.items() if isinstance(point, Mapping) else point
             pairs = []
@@ -74,42 +81,66 @@ class Witness(Printable, Mapping):
 
     @classmethod
     def from_fractions(cls, R: PolyRing, values) -> "Witness":
-        """Witness over the generators of ``R`` from values in generator order."""
-        w = cls(zip(R.symbols, values))
-        fr = tuple(to_fraction(v) for v in values)
-        object.__setattr__(w, "_ring_cache", (R, fr, to_int_point(fr)))
+        """Witness over the generators of ``R`` from values in generator order.
+
+        The sympy Rationals are made when first asked for: a compile builds a
+        witness per region and mostly needs only the exact fractions.
+
+        >>> from sympy import symbols
+        >>> from symattn.semialg.poly import polynomial_ring
+        >>> w = Witness.from_fractions(polynomial_ring(symbols("a b")), [Fraction(1, 2), 3])
+        >>> w == Witness({symbols("a"): Fraction(1, 2), symbols("b"): 3}), w.pairs[0][1]
+        (True, 1/2)
+        """
+        symbols = tuple(R.symbols)
+        fr = tuple(to_fraction(v) for v in values)[:len(symbols)]
+        w = object.__new__(cls)
+        object.__setattr__(w, "_pairs", None)
+        object.__setattr__(w, "_index", _index_of(symbols[:len(fr)]))
+        object.__setattr__(w, "_hash", None)
+        object.__setattr__(w, "_ring_cache", (R, fr, None) if len(fr) == len(symbols) else None)
+        if w._ring_cache is None:           # fewer values than generators: no ring form to keep
+            object.__setattr__(w, "_pairs", tuple((s, to_rational(f)) for s, f in zip(symbols, fr)))
         return w
+
+    def _all_pairs(self) -> tuple:
+        pairs = self._pairs
+        if pairs is None:
+            R, fr, _ = self._ring_cache
+            pairs = tuple((s, to_rational(f)) for s, f in zip(R.symbols, fr))
+            object.__setattr__(self, "_pairs", pairs)
+        return pairs
 
     def __setattr__(self, name, value):
         raise AttributeError("Witness is immutable")
 
     def __getitem__(self, key):
-        return self._pairs[self._index[key]][1]
+        return self._all_pairs()[self._index[key]][1]
 
     def __iter__(self) -> Iterator[sympy.Symbol]:
-        return (s for s, _ in self._pairs)
+        return iter(self._index)
 
     def __len__(self) -> int:
-        return len(self._pairs)
+        return len(self._index)
 
     def __hash__(self) -> int:
         h = self._hash
         if h is None:
-            h = hash(frozenset(self._pairs))
+            h = hash(frozenset(self._all_pairs()))
             object.__setattr__(self, "_hash", h)
         return h
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Witness):
-            return frozenset(self._pairs) == frozenset(other._pairs)
+            return frozenset(self._all_pairs()) == frozenset(other._all_pairs())
         return Mapping.__eq__(self, other)
 
     def __repr__(self) -> str:
-        return "Witness({" + ", ".join(f"{s}: {v}" for s, v in self._pairs) + "})"
+        return "Witness({" + ", ".join(f"{s}: {v}" for s, v in self._all_pairs()) + "})"
 
     @property
     def pairs(self) -> tuple[tuple[sympy.Symbol, sympy.Rational], ...]:
-        return self._pairs
+        return self._all_pairs()
 
     def fractions(self, R: PolyRing) -> tuple[Fraction, ...]:
         """Coordinates in generator order of ``R`` as ``Fraction`` (cached)."""
@@ -122,6 +153,9 @@ class Witness(Printable, Mapping):
     def _ring_form(self, R: PolyRing):
         c = self._ring_cache
         if c is not None and c[0] is R:
+            if c[2] is None:
+                c = (R, c[1], to_int_point(c[1]))
+                object.__setattr__(self, "_ring_cache", c)
             return c[1], c[2]
         fr = as_fractions(self, R)
         ip = to_int_point(fr)
