@@ -93,14 +93,14 @@ class Witness(Printable, Mapping):
         (True, 1/2)
         """
         symbols = tuple(R.symbols)
-        fr = tuple(to_fraction(v) for v in values)[:len(symbols)]
+        fr = tuple(to_fraction(v) for v in values)
+        if len(fr) != len(symbols):         # not a point of R: the plain constructor pairs what it can
+            return cls(zip(symbols, fr))
         w = object.__new__(cls)
         object.__setattr__(w, "_pairs", None)
-        object.__setattr__(w, "_index", _index_of(symbols[:len(fr)]))
+        object.__setattr__(w, "_index", _index_of(symbols))
         object.__setattr__(w, "_hash", None)
-        object.__setattr__(w, "_ring_cache", (R, fr, None) if len(fr) == len(symbols) else None)
-        if w._ring_cache is None:           # fewer values than generators: no ring form to keep
-            object.__setattr__(w, "_pairs", tuple((s, to_rational(f)) for s, f in zip(symbols, fr)))
+        object.__setattr__(w, "_ring_cache", (R, fr, None))     # the integer point, too, on demand
         return w
 
     def _all_pairs(self) -> tuple:

@@ -73,9 +73,10 @@ def coordinates_to_fix(polys: Sequence[IntPoly], max_fixed: int) -> list[int]:
         base = dense[0]
         rows.update(tuple(a - b for a, b in zip(v, base)) for v in dense[1:])
     rows.discard((0,) * n)
-    # the pivot columns of the reduced echelon form depend on the row space alone, not on the order
-    pivots: dict[int, list[int]] = {}           # pivot column -> reduced integer row
-    for row in sorted(rows):
+    # the leading columns of an echelon basis are those of the reduced echelon form: they depend
+    # on the row space alone, not on the order the rows come in
+    pivots: dict[int, list[int]] = {}           # leading column -> integer row
+    for row in rows:
         _reduce_insert(pivots, list(row))
         if len(pivots) == n:
             return []
@@ -85,20 +86,19 @@ def coordinates_to_fix(polys: Sequence[IntPoly], max_fixed: int) -> list[int]:
 
 
 def _reduce_insert(pivots: dict[int, list[int]], row: list[int]) -> None:
-    """Add an integer ``row`` to a reduced echelon basis (each pivot column is zero in every other
-    row), fraction-free: rows are integer multiples of the rational ones, kept primitive."""
+    """Add an integer ``row`` to an echelon basis, fraction-free (rows kept primitive).
+
+    Reduced by the rows in the order they came, the new row ends zero at every leading column
+    before it (each row is zero at the leading columns of the rows before it), so its own
+    leading column is new, or it is zero and adds nothing.
+    """
     for c, prow in pivots.items():
         f = row[c]
         if f:
             row = _primitive([prow[c] * a - f * b for a, b in zip(row, prow)])
     lead = next((k for k, a in enumerate(row) if a), None)
-    if lead is None:
-        return
-    for c, prow in list(pivots.items()):
-        f = prow[lead]
-        if f:
-            pivots[c] = _primitive([row[lead] * a - f * b for a, b in zip(prow, row)])
-    pivots[lead] = row
+    if lead is not None:
+        pivots[lead] = row
 
 
 def _primitive(row: list[int]) -> list[int]:
