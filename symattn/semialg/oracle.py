@@ -35,6 +35,11 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
                 sets); each sign case is decided by the layers below ``line``
                 (memo, exact linear arithmetic, inertia, nlsat); the reason of
                 an emptiness lists the cases' layers
+``frame``       attention scores of one matrix M in the frame of M's
+                symmetry (``score_frame.py``): maps that keep every score
+                fix one token up to a single coordinate; each case is
+                decided by the layers below ``line``; a case's witness
+                maps back exactly when every condition is a score
 ``sos``         only when ``portfolio`` is set and cvxpy is installed: a
                 sum-of-squares certificate Σ c_α g^α + zᵀQz ≡ 0 over
                 products of one, then two conditions, proposed by a
@@ -80,6 +85,7 @@ from .poly import (PolyElement, PolyRing, as_fractions, compile_poly, is_affine,
 from .region import Condition, Region, Witness
 from .scaling import coordinates_to_fix
 from .inertia import score_inertia
+from .score_frame import ScoreFrame, score_frame
 from .factoring import FactoredSystem, factor_system
 from .sos import QUICK_GRAM, available as sos_available, search as sos_search
 
@@ -115,6 +121,7 @@ class Undecided:
 Decision = Union[Feasible, Infeasible, Undecided]
 _NormCond = tuple[PolyElement, int]
 
+ASCENT = (48, 60)       # starts and steps of the default margin ascent
 _LRA = "lra: exact linear arithmetic (z3 QF_LRA) proves emptiness"
 _LRA_SUBSET = "lra-subset: the affine conditions alone are infeasible (exact LRA)"
 
@@ -172,13 +179,19 @@ class Oracle:
     ``relaxation``: try the monomial linearisation in LRA.
     ``line_budget``: lines walked from the hint, and from the best sample.
     ``samples``: float points proposed per decision (0 disables sampling).
-    ``ascent``: run the margin ascent before the exact solvers.
+    ``ascent``: run the margin ascent before the exact solvers; ``True`` is
+    ``ASCENT`` = (48 starts, 60 steps); a pair ``(starts, steps)`` sets the
+    size, a list of pairs runs them in turn until one finds a witness (a wide
+    ascent finds thin regions that a small one misses, at ten times the cost).
     ``portfolio``: run the nonlinear checks on a
     :class:`~symattn.semialg.portfolio.Portfolio` (``True``: every installed
     procedure; or a list of names, or a Portfolio) instead of in-process z3.
     ``inertia``: try the exact inertia argument for attention scores.
     ``factoring``: split conditions along their irreducible factors over QQ
     when some condition factors, into at most ``factor_cases`` sign cases.
+    ``frames``: in the passes with nonlinear calls, decide attention-score
+    systems in the frame of their score matrix, one token fixed by the
+    matrix's symmetry (:mod:`~symattn.semialg.score_frame`).
     ``sos``: before the portfolio's solvers (only when ``portfolio`` is set),
     search a sum-of-squares certificate for at most ``sos_seconds`` and a Gram
     matrix of at most :data:`~symattn.semialg.sos.QUICK_GRAM` rows (needs
@@ -190,15 +203,16 @@ class Oracle:
                  homogeneous: Optional[bool] = None,
                  max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
-                 pool_size: int = 16, samples: int = 512, ascent: bool = True,
+                 pool_size: int = 16, samples: int = 512, ascent: Union[bool, tuple[int, int], Sequence[tuple[int, int]]] = True,
                  memo_size: int = 200_000,
                  portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True,
-                 factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 1.0):
+                 factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 1.0,
+                 frames: bool = True):
         self.ring = ring
         self.rng = random.Random(seed)
         self._nprng = np.random.default_rng(seed)
         self.samples = samples
-        self.ascent = ascent
+        self.ascent = _ascent_stages(ascent)
         self.memo_size = memo_size
         self.z3_timeouts = tuple(float(t) for t in z3_timeouts)
         self.homogeneous = homogeneous
@@ -210,6 +224,7 @@ class Oracle:
         self.inertia = inertia
         self.factoring = factoring
         self.factor_cases = factor_cases
+        self.frames = frames
         self.sos = sos and self.portfolio is not None and sos_available()
         self.sos_seconds = sos_seconds
         self._z3 = None
@@ -334,8 +349,10 @@ class Oracle:
         pt = ls.search(start if start is not None else ls.random_point(), budget_start, deadline)
         if pt is not None:
             return pt, "line"
-        if self.ascent and not _past(deadline):
-            pt = ascend(ls, self._nprng, None, centre)
+        for starts, steps in self.ascent:
+            if _past(deadline):
+                break
+            pt = ascend(ls, self._nprng, None, centre, n=starts, iters=steps)
             if pt is not None:
                 return pt, "ascent"
         return None
@@ -371,6 +388,14 @@ class Oracle:
             system = factor_system(conds)
             if (system.splits or system.dropped) and system.count() <= self.factor_cases:
                 return self._factor_cases(system, ls, key, found, hint, deadline)
+
+        # -- structure: the symmetry of the score matrix fixes a token ------------
+        if self.frames and not case and self.z3_timeouts and not _past(deadline):
+            frame = score_frame(self.ring, conds)
+            if frame is not None:
+                res = self._frame_cases(frame, ls, key, found, hint, deadline)
+                if frame.complete or not isinstance(res, Undecided):
+                    return res                 # complete: the cases say all the original would
 
         # -- certificates: a sum of squares, checked exactly (portfolio passes only) ---
         if self.sos and not _past(deadline):
@@ -620,6 +645,25 @@ class Oracle:
                                               f"over QQ is empty ({', '.join(layers)})")
         return Undecided(f"factor: {len(open_reasons)} of {total} sign cases undecided ({open_reasons[0]})")
 
+    def _frame_cases(self, frame: ScoreFrame, ls, key, found, hint, deadline) -> Decision:
+        """Decide the cases of a score frame (see :mod:`.score_frame`): all empty is emptiness; a
+        case's witness, lifted back, is one when every condition entered the frame."""
+        layers: dict[str, None] = {}
+        for k, case in enumerate(frame.cases):
+            r = self._decide(case, None, deadline, case=True)
+            if isinstance(r, Feasible):
+                if frame.complete:
+                    values = frame.lift(k, r.witness.fractions(self.ring))
+                    pt = to_int_point(values)
+                    if ls.is_witness(pt):
+                        return found(pt, "frame")
+                return Undecided("frame: a case is nonempty")
+            if isinstance(r, Undecided):
+                return Undecided(f"frame: case {k + 1} of {len(frame.cases)} undecided ({r.reason})")
+            layers[r.reason] = None
+        return self._infeasible(key, key, f"frame: {frame.statement}; each of the {len(frame.cases)} case(s) "
+                                          f"is empty ({'; '.join(layers)})")
+
     def _nra(self, conds, timeout, deadline):
         """``(status, payload)`` of one nonlinear check: z3 in process, or the portfolio.
 
@@ -702,6 +746,20 @@ def _portfolio(spec) -> Optional["Portfolio"]:
         return spec
     chosen = Portfolio(None if spec is True else list(spec))
     return chosen if chosen.procedures else None
+
+
+def _ascent_stages(ascent) -> tuple[tuple[int, int], ...]:
+    """The ascent sizes to try in turn: ``True``, one ``(starts, steps)`` pair, or several."""
+    if ascent is True:
+        return (ASCENT,)
+    if not ascent:
+        return ()
+    if isinstance(ascent[0], int):
+        ascent = (ascent,)
+    stages = tuple((int(n), int(k)) for n, k in ascent)
+    if any(n < 1 or k < 1 for n, k in stages):
+        raise ValueError(f"ascent sizes must be positive (starts, steps) pairs, not {ascent!r}")
+    return stages
 
 
 def _past(deadline: Optional[float]) -> bool:
