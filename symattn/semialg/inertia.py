@@ -59,7 +59,7 @@ from typing import Optional, Sequence
 from .poly import PolyElement, PolyRing, ring_variables
 from ..rationals import to_fraction
 
-__all__ = ["score_inertia", "inertia", "tokens"]
+__all__ = ["score_inertia", "inertia", "tokens", "score_form", "pad_matrix", "format_matrix"]
 
 _ENTRY = re.compile(r"^(.+)\[(\d+),(\d+)\]$")
 _Matrix = tuple[tuple[Fraction, ...], ...]
@@ -110,7 +110,7 @@ def inertia(B: Sequence[Sequence[Fraction]]) -> tuple[int, int, int]:
     return pos, neg, n - pos - neg
 
 
-def _bilinear(g: PolyElement, where: dict[int, tuple[str, int, int]]):
+def score_form(g: PolyElement, where: dict[int, tuple[str, int, int]]):
     """``(matrix name, a, b, N)`` with ``g = x_a^T N x_b`` exactly (a <= b; N symmetric when a == b), or None."""
     entries: dict[tuple[int, int], Fraction] = {}
     blocks: set[tuple[str, int]] = set()
@@ -145,7 +145,8 @@ def _bilinear(g: PolyElement, where: dict[int, tuple[str, int, int]]):
     return name, a, b, N
 
 
-def _pad(N, p):
+def pad_matrix(N, p: int) -> _Matrix:
+    """N as a p x p matrix, zeros added where a form uses fewer features."""
     q = len(N)
     return tuple(tuple(N[r][c] if r < q and c < q else Fraction(0) for c in range(p)) for r in range(p))
 
@@ -207,7 +208,8 @@ def _pair_sign(terms: list[tuple[_Matrix, int]], B: _Matrix) -> Optional[int]:
     return None
 
 
-def _fmt(B: _Matrix) -> str:
+def format_matrix(B: _Matrix) -> str:
+    """``[[a, b], [c, d]]`` with exact entries, for emptiness records."""
     return "[" + ", ".join("[" + ", ".join(str(v) for v in row) + "]" for row in B) + "]"
 
 
@@ -251,11 +253,11 @@ def score_inertia(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]])
     for _, (name, _, c) in where.items():
         width[name] = max(width.get(name, 0), c + 1)
     for g, s in conditions:
-        form = _bilinear(g, where)
+        form = score_form(g, where)
         if form is None:
             continue
         name, a, b, N = form
-        N = _pad(N, width[name])
+        N = pad_matrix(N, width[name])
         if a == b:
             B, f = _canonical(N)
             diagonal.setdefault((name, B), {})[a] = s * f
@@ -263,7 +265,7 @@ def score_inertia(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]])
             pairs.setdefault((name, a, b), []).append((N, s))
     for (name, B), signs in diagonal.items():
         npos, nneg, nzero = inertia(B)
-        head = f"the symmetric part B = {_fmt(B)} of the scores of {name} has inertia ({npos}, {nneg}, {nzero})"
+        head = f"the symmetric part B = {format_matrix(B)} of the scores of {name} has inertia ({npos}, {nneg}, {nzero})"
         for mirror, count in ((1, nneg), (-1, npos)):
             rel = "<" if mirror > 0 else ">"
             inside = sorted(a for a, sg in signs.items() if sg == -mirror)

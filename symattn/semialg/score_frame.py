@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Sequence
 
-from .inertia import _bilinear, _fmt, _pad, tokens
+from .inertia import score_form, format_matrix, pad_matrix, tokens
 from .poly import PolyElement, PolyRing
 
 __all__ = ["ScoreFrame", "score_frame"]
@@ -166,19 +166,18 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
     for name, _, c in where.values():
         width[name] = max(width.get(name, 0), c + 1)
     forms: dict[str, list[tuple[int, int, _Matrix, int, int]]] = {}
-    others = 0
     for k, (g, s) in enumerate(conditions):
-        f = _bilinear(g, where)
+        f = score_form(g, where)
         if f is None:
-            others += 1
             continue
         name, a, b, N = f
-        forms.setdefault(name, []).append((a, b, [list(r) for r in _pad(N, width[name])], s, k))
+        forms.setdefault(name, []).append((a, b, [list(r) for r in pad_matrix(N, width[name])], s, k))
+    present = set(where.values())
     best = None
     for name, fs in sorted(forms.items(), key=lambda kv: -len(kv[1])):
         p = width[name]
         rows = {a for nm, a, _ in where.values() if nm == name}
-        if p not in (2, 3) or any((name, a, c) not in set(where.values()) for a in rows for c in range(p)):
+        if p not in (2, 3) or any((name, a, c) not in present for a in rows for c in range(p)):
             continue
         Bref = Cref = None
         ok = True
@@ -197,6 +196,7 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
     if best is None:
         return None
     name, p, B, C, fs = best
+    dropped = len(conditions) - len(fs)              # not score forms of this matrix
     framed = _frame(B, C, p)
     if framed is None:
         return None
@@ -249,12 +249,12 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
             system.append((ring(g), s))
         cases.append(system)
     Mf = _matmul(_matmul(ET, [[B[i][j] + (C[i][j] if C else 0) for j in range(p)] for i in range(p)]), E)
-    frame_note = (f"the scores of {name} are one form M = B + C up to scale; in the frame E = {_fmt(E)} "
+    frame_note = (f"the scores of {name} are one form M = B + C up to scale; in the frame E = {format_matrix(E)} "
                   f"(columns: a B-orthogonal basis of the plane {'c^perp, then c = kernel of C' if p == 3 else ''}) "
-                  f"M becomes {_fmt(Mf)}, and q = B on the plane has diagonal ({q[0]}, {q[1]}); {why}. "
+                  f"M becomes {format_matrix(Mf)}, and q = B on the plane has diagonal ({q[0]}, {q[1]}); {why}. "
                   f"Maps of determinant 1 on the plane that preserve q{', fixing c,' if p == 3 else ''} change no "
                   f"score, and scaling by t > 0 keeps every sign, so {name}[{a0}] = E(e"
                   f"{' + s c' if p == 3 else ''}) with e = {' or '.join('(' + ', '.join(map(str, e)) + ')' for e in directions)}"
-                  f"{'' if not others else f' ({others} condition(s) that are not score forms dropped)'}")
-    return ScoreFrame(cases, frame_note, others == 0, tuple(tuple(r) for r in E), (name, a0),
+                  f"{'' if not dropped else f' ({dropped} condition(s) that are not its score forms dropped)'}")
+    return ScoreFrame(cases, frame_note, dropped == 0, tuple(tuple(r) for r in E), (name, a0),
                       tuple(tuple(e) for e in directions), gens)
