@@ -35,11 +35,11 @@ Layers, cheapest first (``Oracle.stats`` counts the deciding layer):
                 sets); each sign case is decided by the layers below ``line``
                 (memo, exact linear arithmetic, inertia, nlsat); the reason of
                 an emptiness lists the cases' layers
-``frame``       attention scores of one matrix M in the frame of M's
-                symmetry (``score_frame.py``): maps that keep every score
-                fix one token up to a single coordinate; each case is
-                decided by the layers below ``line``; a case's witness
-                maps back exactly when every condition is a score
+``frame``       systems of attention scores of one matrix M alone, in the
+                frame of M's symmetry (``score_frame.py``): maps that keep
+                every score fix one token up to a single coordinate; each
+                case is decided by the layers below ``line``; a case's
+                witness maps back exactly
 ``sos``         only when ``portfolio`` is set and cvxpy is installed: a
                 sum-of-squares certificate Σ c_α g^α + zᵀQz ≡ 0 over
                 products of one, then two conditions, proposed by a
@@ -392,10 +392,10 @@ class Oracle:
         # -- structure: the symmetry of the score matrix fixes a token ------------
         if self.frames and not case and self.z3_timeouts and not _past(deadline):
             frame = score_frame(self.ring, conds)
-            if frame is not None:
-                res = self._frame_cases(frame, ls, key, found, hint, deadline)
-                if frame.complete or not isinstance(res, Undecided):
-                    return res                 # complete: the cases say all the original would
+            if frame is not None and frame.complete:
+                # only systems of scores alone: the cases are then equivalent to the system (a
+                # subset's emptiness is rare, and its solver calls would be paid twice)
+                return self._frame_cases(frame, ls, key, found, hint, deadline)
 
         # -- certificates: a sum of squares, checked exactly (portfolio passes only) ---
         if self.sos and not _past(deadline):
