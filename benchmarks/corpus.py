@@ -8,13 +8,16 @@ files of the sources not named stay as they are.
 
 ``python -m benchmarks.corpus [--timeout T] [--procedures NAME ...]`` runs
 each installed procedure alone, then the portfolio, on every file (or only
-the named ones: solvers, ``portfolio``, ``sos``), and prints per procedure
+the named ones: solvers, ``portfolio``, ``sos``, ``oracle``), and prints per procedure
 how many systems it decides (sat with an exact witness, or unsat) and the
 median and maximum time of the decided ones.  A sat answer counts only when
 its model passes the exact check.  ``sos`` (when cvxpy is installed) is the
 sum-of-squares search with products of one, then two conditions
 (:mod:`symattn.semialg.sos`): it decides only unsat, and only by a
-certificate checked exactly.
+certificate checked exactly.  ``oracle`` is the compile's own oracle passes
+in turn (every structural layer, the witness search, then the portfolio),
+given the file's generator names so that the layers that read tokens
+(inertia, score frames) apply.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
 HERE = Path(__file__).resolve().parent / "corpus"
 
@@ -77,13 +81,27 @@ def export(seconds: float, only: tuple[str, ...] = ()) -> None:
     (HERE / "index.json").write_text(json.dumps(index, indent=1) + "\n")
 
 
-def ring_conditions(ngens: int, system) -> list:
-    """An SMT-LIB system (integer term lists over ``x0 .. x<ngens-1>``) as ring conditions."""
+def recorded_names(text: str, ngens: int) -> list[str]:
+    """The model's generator names from an exported file's comment (``; x0 = X[0,0], x1 = ...``),
+    or ``x0 .. x<ngens-1>`` when it names none."""
+    import re
+
+    for line in text.splitlines():
+        if line.startswith("; x0 = "):
+            found = dict(re.findall(r"x(\d+) = (.+?)(?=, x\d+ = |$)", line[2:]))
+            if len(found) == ngens:
+                return [found[str(i)] for i in range(ngens)]
+    return [f"x{i}" for i in range(ngens)]
+
+
+def ring_conditions(ngens: int, system, names: Sequence[str] = ()) -> list:
+    """An SMT-LIB system (integer term lists over ``x0 .. x<ngens-1>``) as ring conditions, in a
+    ring whose generators carry ``names`` (the model's, so that structure layers see the tokens)."""
     import sympy
 
     from symattn.semialg.poly import polynomial_ring
 
-    R = polynomial_ring(sympy.symbols(f"x0:{ngens}"))
+    R = polynomial_ring([sympy.Symbol(v) for v in names] if names else sympy.symbols(f"x0:{ngens}"))
     out = []
     for terms, sign in system:
         g = R.zero
@@ -102,23 +120,47 @@ def _sos_status(ngens: int, system, timeout: float) -> str:
     return "unsat" if search(ring_conditions(ngens, system), (1, 2), timeout=timeout).certificate else "unknown"
 
 
+def _oracle_status(ngens: int, system, names, timeout: float) -> str:
+    """The compile's oracle passes (every layer, then the portfolio) in turn, within ``timeout``."""
+    from symattn.compiler.pipeline import ORACLE_PASSES
+    from symattn.compiler.seeded import oracle_passes
+    from symattn.semialg.oracle import Feasible, Infeasible
+
+    conds = ring_conditions(ngens, system, names)
+    deadline = time.monotonic() + timeout
+    for oracle in oracle_passes(conds[0][0].ring, 0, ORACLE_PASSES):
+        r = oracle.decide(conds, deadline=deadline)
+        if isinstance(r, (Feasible, Infeasible)):
+            return "sat" if isinstance(r, Feasible) else "unsat"
+        if time.monotonic() > deadline:
+            break
+    return "unknown"
+
+
 def measure(timeout: float, only: tuple[str, ...] = ()) -> list[dict]:
     from symattn.semialg.portfolio import Portfolio, available_procedures
     from symattn.semialg.smtlib import read
     from symattn.semialg.sos import available as sos_available
 
     index = json.loads((HERE / "index.json").read_text())
-    systems = [read((HERE / e["file"]).read_text()) for e in index]
+    texts = [(HERE / e["file"]).read_text() for e in index]
+    systems = [read(t) for t in texts]
+    names = [recorded_names(t, ngens) for t, (ngens, _) in zip(texts, systems)]
     rows = []
     labels = [(p, [p]) for p in available_procedures()] + [("portfolio", None)]
     labels += [("sos", "sos")] if sos_available() else []
+    labels += [("oracle", "oracle")]
     for label, procs in [(label, procs) for label, procs in labels if not only or label in only]:
-        portfolio = Portfolio(procs, cross_check=0 if procs else 1.0) if procs != "sos" else None
+        portfolio = Portfolio(procs, cross_check=0 if procs else 1.0) if procs not in ("sos", "oracle") else None
         times, sat, unsat = [], 0, 0
-        for ngens, system in systems:
+        for (ngens, system), named in zip(systems, names):
             t = time.perf_counter()
-            status = (_sos_status(ngens, system, timeout) if portfolio is None
-                      else portfolio.check(system, ngens, timeout=timeout).status)
+            if procs == "oracle":
+                status = _oracle_status(ngens, system, named, timeout)
+            elif procs == "sos":
+                status = _sos_status(ngens, system, timeout)
+            else:
+                status = portfolio.check(system, ngens, timeout=timeout).status
             if status != "unknown":
                 times.append(time.perf_counter() - t)
             sat += status == "sat"
@@ -139,7 +181,7 @@ def main(argv=None) -> int:
                     help="export only these sources")
     ap.add_argument("--timeout", type=float, default=10.0, help="time limit per system and procedure")
     ap.add_argument("--procedures", nargs="*", default=(),
-                    help="measure only these (installed solvers, portfolio, sos)")
+                    help="measure only these (installed solvers, portfolio, sos, oracle)")
     args = ap.parse_args(argv)
     if args.command == "export":
         export(args.seconds, tuple(args.sources))
