@@ -122,13 +122,12 @@ def _sos_status(ngens: int, system, timeout: float) -> str:
 
 def _oracle_status(ngens: int, system, names, timeout: float) -> str:
     """The compile's oracle passes (every layer, then the portfolio) in turn, within ``timeout``."""
-    from symattn.compiler.pipeline import ORACLE_PASSES
-    from symattn.compiler.seeded import oracle_passes
+    from symattn.compiler.pipeline import default_oracles
     from symattn.semialg.oracle import Feasible, Infeasible
 
     conds = ring_conditions(ngens, system, names)
     deadline = time.monotonic() + timeout
-    for oracle in oracle_passes(conds[0][0].ring, 0, ORACLE_PASSES):
+    for oracle in default_oracles(conds[0][0].ring):
         r = oracle.decide(conds, deadline=deadline)
         if isinstance(r, (Feasible, Infeasible)):
             return "sat" if isinstance(r, Feasible) else "unsat"

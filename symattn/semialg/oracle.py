@@ -203,7 +203,8 @@ class Oracle:
                  homogeneous: Optional[bool] = None,
                  max_fixed: Union[int, Sequence[int]] = (1, 3),
                  line_budget: tuple[int, int] = (12, 24), relaxation: bool = True,
-                 pool_size: int = 16, samples: int = 512, ascent: Union[bool, tuple[int, int], Sequence[tuple[int, int]]] = True,
+                 pool_size: int = 16, samples: int = 512,
+                 ascent: Union[bool, tuple[int, int], Sequence[tuple[int, int]]] = True,
                  memo_size: int = 200_000,
                  portfolio: Union[bool, Sequence[str], "Portfolio", None] = None, inertia: bool = True,
                  factoring: bool = True, factor_cases: int = 64, sos: bool = True, sos_seconds: float = 1.0,
@@ -395,7 +396,7 @@ class Oracle:
             if frame is not None and frame.complete:
                 # only systems of scores alone: the cases are then equivalent to the system (a
                 # subset's emptiness is rare, and its solver calls would be paid twice)
-                return self._frame_cases(frame, ls, key, found, hint, deadline)
+                return self._frame_cases(frame, ls, key, found, deadline)
 
         # -- certificates: a sum of squares, checked exactly (portfolio passes only) ---
         if self.sos and not _past(deadline):
@@ -645,19 +646,17 @@ class Oracle:
                                               f"over QQ is empty ({', '.join(layers)})")
         return Undecided(f"factor: {len(open_reasons)} of {total} sign cases undecided ({open_reasons[0]})")
 
-    def _frame_cases(self, frame: ScoreFrame, ls, key, found, hint, deadline) -> Decision:
-        """Decide the cases of a score frame (see :mod:`.score_frame`): all empty is emptiness; a
-        case's witness, lifted back, is one when every condition entered the frame."""
+    def _frame_cases(self, frame: ScoreFrame, ls, key, found, deadline) -> Decision:
+        """Decide the cases of a complete score frame (see :mod:`.score_frame`): all empty is
+        emptiness; a case's witness, lifted back and re-checked, is a witness."""
         layers: dict[str, None] = {}
         for k, case in enumerate(frame.cases):
             r = self._decide(case, None, deadline, case=True)
             if isinstance(r, Feasible):
-                if frame.complete:
-                    values = frame.lift(k, r.witness.fractions(self.ring))
-                    pt = to_int_point(values)
-                    if ls.is_witness(pt):
-                        return found(pt, "frame")
-                return Undecided("frame: a case is nonempty")
+                pt = to_int_point(frame.lift(k, r.witness.fractions(self.ring)))
+                if ls.is_witness(pt):
+                    return found(pt, "frame")
+                return Undecided("frame: a case's witness does not lift to one")   # pragma: no cover
             if isinstance(r, Undecided):
                 return Undecided(f"frame: case {k + 1} of {len(frame.cases)} undecided ({r.reason})")
             layers[r.reason] = None

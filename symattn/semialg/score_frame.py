@@ -120,8 +120,9 @@ def _proportional(A: _Matrix, ref: Optional[_Matrix]) -> tuple[bool, _Matrix]:
     return all(v == lam * w for v, w in zip(flat, ref_flat)), ref
 
 
-def _frame(B: _Matrix, C: Optional[_Matrix], p: int) -> Optional[tuple[_Matrix, Fraction]]:
-    """``(E, beta)``: columns a B-orthogonal basis of c^perp (then c), or None when degenerate."""
+def _frame(B: _Matrix, C: Optional[_Matrix], p: int) -> Optional[tuple[_Matrix, list[Fraction], Fraction]]:
+    """``(E, q, beta)``: E's columns a B-orthogonal basis of c^perp (then c), q = B on them, beta =
+    B(c, c); or None when degenerate."""
     def form(u, v):
         return sum(u[i] * B[i][j] * v[j] for i in range(p) for j in range(p))
 
@@ -149,15 +150,15 @@ def _frame(B: _Matrix, C: Optional[_Matrix], p: int) -> Optional[tuple[_Matrix, 
     if form(v2, v2) == 0:
         return None                                   # q degenerate: no such group
     cols = [v1, v2] + ([c] if c is not None else [])
-    return [[cols[k][r] for k in range(p)] for r in range(p)], beta
+    return [[cols[k][r] for k in range(p)] for r in range(p)], [form(v1, v1), form(v2, v2)], beta
 
 
 def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -> Optional[ScoreFrame]:
     """The reduced case systems of the score symmetry (module docstring), or None.
 
     None when no input matrix has p = 2 or 3 columns with score forms that are
-    all multiples of one ``M = B + C`` (C != 0 for p = 3), or the frame is
-    degenerate.
+    all combinations of one symmetric B and one skew C (C != 0 for p = 3), or
+    the frame is degenerate.
     """
     where = tokens(ring)
     if not where:
@@ -165,13 +166,13 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
     width: dict[str, int] = {}
     for name, _, c in where.values():
         width[name] = max(width.get(name, 0), c + 1)
-    forms: dict[str, list[tuple[int, int, _Matrix, int, int]]] = {}
-    for k, (g, s) in enumerate(conditions):
+    forms: dict[str, list[tuple[int, int, _Matrix, int]]] = {}
+    for g, s in conditions:
         f = score_form(g, where)
         if f is None:
             continue
         name, a, b, N = f
-        forms.setdefault(name, []).append((a, b, [list(r) for r in pad_matrix(N, width[name])], s, k))
+        forms.setdefault(name, []).append((a, b, [list(r) for r in pad_matrix(N, width[name])], s))
     present = set(where.values())
     best = None
     for name, fs in sorted(forms.items(), key=lambda kv: -len(kv[1])):
@@ -181,7 +182,7 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
             continue
         Bref = Cref = None
         ok = True
-        for a, b, N, s, k in fs:
+        for a, b, N, s in fs:
             T = _transpose(N)
             sym = [[(N[i][j] + T[i][j]) / 2 for j in range(p)] for i in range(p)]
             skew = [[(N[i][j] - T[i][j]) / 2 for j in range(p)] for i in range(p)]
@@ -200,13 +201,12 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
     framed = _frame(B, C, p)
     if framed is None:
         return None
-    E, beta = framed
+    E, q, beta = framed
     gens = {v: k for k, v in where.items()}
     ET = _transpose(E)
-    q = [sum(E[i][k] * B[i][j] * E[j][k] for i in range(p) for j in range(p)) for k in range(2)]
     counts: dict[int, int] = {}
     diag: dict[int, int] = {}
-    for a, b, N, s, k in fs:
+    for a, b, N, s in fs:
         counts[a] = counts.get(a, 0) + 1
         counts[b] = counts.get(b, 0) + 1
         if a == b:                                    # N = lam B: B(x_a, x_a) must have sign s * sign(lam)
@@ -233,23 +233,21 @@ def score_frame(ring: PolyRing, conditions: Sequence[tuple[PolyElement, int]]) -
             directions = [pos, neg]
             why = "q is indefinite: one case for each sign of q on the token's plane part"
     R = ring.gens
+    framed_forms = [(a, b, _matmul(_matmul(ET, N), E), s) for a, b, N, s in fs]
     cases = []
     for d in directions:
         def coords(a):
             if a == a0:
-                u = list(d) + ([R[gens[(name, a0, 2)]]] if p == 3 else [])
-            else:
-                u = [R[gens[(name, a, c)]] for c in range(p)]
-            return u
+                return list(d) + ([R[gens[(name, a0, 2)]]] if p == 3 else [])
+            return [R[gens[(name, a, c)]] for c in range(p)]
         system = []
-        for a, b, N, s, k in fs:
-            Np = _matmul(_matmul(ET, N), E)
+        for a, b, Np, s in framed_forms:
             ua, ub = coords(a), coords(b)
             g = sum((Np[i][j] * ua[i] * ub[j] for i in range(p) for j in range(p) if Np[i][j]), ring.zero)
             system.append((ring(g), s))
         cases.append(system)
     Mf = _matmul(_matmul(ET, [[B[i][j] + (C[i][j] if C else 0) for j in range(p)] for i in range(p)]), E)
-    frame_note = (f"the scores of {name} are one form M = B + C up to scale; in the frame E = {format_matrix(E)} "
+    frame_note = (f"the scores of {name} are combinations of one symmetric B and one skew C, M = B + C; in the frame E = {format_matrix(E)} "
                   f"(columns: a B-orthogonal basis of the plane {'c^perp, then c = kernel of C' if p == 3 else ''}) "
                   f"M becomes {format_matrix(Mf)}, and q = B on the plane has diagonal ({q[0]}, {q[1]}); {why}. "
                   f"Maps of determinant 1 on the plane that preserve q{', fixing c,' if p == 3 else ''} change no "

@@ -2,7 +2,6 @@
 lift, and no pattern that dense sampling finds is ever called empty."""
 from __future__ import annotations
 
-import itertools
 import random
 from fractions import Fraction
 
